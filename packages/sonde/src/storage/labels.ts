@@ -1,0 +1,71 @@
+import type { Labels, Matcher } from './types.js';
+
+/** Prometheus's stale marker: a NaN with this exact bit pattern. */
+export const STALE_NAN_BITS_HI = 0x7ff00000;
+export const STALE_NAN_BITS_LO = 0x00000002;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HI = LITTLE ? 1 : 0;
+const LO = LITTLE ? 0 : 1;
+
+u32[HI] = STALE_NAN_BITS_HI;
+u32[LO] = STALE_NAN_BITS_LO;
+/**
+ * The stale marker as a number. Keep it in typed arrays: V8 may canonicalise
+ * NaN payloads held in plain JS arrays, so compare with `isStaleNaN`, never `===`.
+ */
+export const STALE_NAN: number = f64[0];
+
+export function isStaleNaN(v: number): boolean {
+  if (v === v) return false;
+  f64[0] = v;
+  return u32[HI] === STALE_NAN_BITS_HI && u32[LO] === STALE_NAN_BITS_LO;
+}
+
+/** A stable identity string for a label set (sorted names; separators that cannot appear in names). */
+export function labelsKey(labels: Labels): string {
+  const names = Object.keys(labels).sort();
+  let key = '';
+  for (const name of names) {
+    const value = labels[name];
+    if (value === '') continue;
+    key += `${name}\u0000${value}\u0001`;
+  }
+  return key;
+}
+
+export function metricName(labels: Labels): string {
+  return labels.__name__ ?? '';
+}
+
+/** Anchored regex as PromQL uses them (RE2 syntax mostly matches JS for common use). */
+export function compileMatcherRegex(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`, 's');
+}
+
+/** A predicate over a label value; an absent label matches as the empty string, as in Prometheus. */
+export function matcherPredicate(m: Matcher): (value: string) => boolean {
+  switch (m.type) {
+    case '=':
+      return (v) => v === m.value;
+    case '!=':
+      return (v) => v !== m.value;
+    case '=~': {
+      const re = compileMatcherRegex(m.value);
+      return (v) => re.test(v);
+    }
+    case '!~': {
+      const re = compileMatcherRegex(m.value);
+      return (v) => !re.test(v);
+    }
+  }
+}
+
+export function matchesAll(labels: Labels, matchers: readonly Matcher[]): boolean {
+  for (const m of matchers) {
+    if (!matcherPredicate(m)(labels[m.name] ?? '')) return false;
+  }
+  return true;
+}
