@@ -1,0 +1,66 @@
+// The one place that wires a running sonde together (as Prometheus's
+// tsdb/db.go does for its store): storage → collection → query → API, and
+// the orderly shutdown in reverse.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createApiServer } from '../api/server.js';
+import type { RoutePlugin } from '../api/deps.js';
+import { type SondeConfig, parseDuration } from '../config/index.js';
+import type { QueryEngine } from '../query/types.js';
+import { MemoryStorage, type Storage } from '../storage/index.js';
+import { createSelfMetrics } from './self-metrics.js';
+
+export interface RunningSonde {
+  readonly url: string;
+  readonly storage: Storage;
+  readonly engine: QueryEngine;
+  readonly http: FastifyInstance;
+  /** Stops collection, closes the HTTP server, flushes and closes storage. Idempotent. */
+  stop(reason: string): Promise<void>;
+}
+
+function splitListen(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  return { host: listen.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(listen.slice(i + 1)) };
+}
+
+export async function startSonde(config: SondeConfig, logger: Logger): Promise<RunningSonde> {
+  const startedAt = Date.now();
+  let ready = false;
+  const storage: Storage = new MemoryStorage();
+  const engine: QueryEngine = {
+    instant: async () => ({ type: 'vector', samples: [] }),
+    range: async () => ({ type: 'matrix', series: [] }),
+  };
+  const self = createSelfMetrics();
+  const plugins: RoutePlugin[] = [];
+  const deps = { config, storage, engine, logger, startedAt };
+
+  const http = await createApiServer({ deps, plugins, isReady: () => ready, selfMetrics: self.render });
+  const { host, port } = splitListen(config.listen);
+  await http.listen({ host, port });
+  const address = http.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+  const intervalMs = parseDuration(config.collect.interval);
+  ready = true;
+  logger.info({ url, dataDir: config.data_dir, intervalMs }, 'listening');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    storage,
+    engine,
+    http,
+    stop(reason: string) {
+      stopping ??= (async () => {
+        ready = false;
+        logger.info({ reason }, 'shutting down');
+        await http.close();
+        await storage.close();
+        logger.info('stopped cleanly');
+      })();
+      return stopping;
+    },
+  };
+}
