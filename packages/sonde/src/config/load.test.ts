@@ -73,7 +73,7 @@ describe('loadConfig errors name the key, the value and what is allowed', () => 
     fails({ env: { SONDE_LOG_LEVEL: 'loud' } }, 'log_level', '"loud"', 'debug', 'info'));
   it('a bad duration in the file', () => {
     const path = file('d.yaml', 'collect:\n  interval: fast\n');
-    fails({ env: {}, flags: { config: path } }, 'collect.interval', '"fast"', 'duration', path);
+    fails({ env: {}, flags: { config: path } }, 'collect.interval (line 2)', '"fast"', 'duration', path);
   });
   it('a wrongly typed value', () => {
     const path = file('t.yaml', 'collect:\n  enabled: cpu\n');
@@ -81,7 +81,7 @@ describe('loadConfig errors name the key, the value and what is allowed', () => 
   });
   it('an unknown setting', () => {
     const path = file('u.yaml', 'listne: 127.0.0.1:1\n');
-    fails({ env: {}, flags: { config: path } }, 'unknown setting', 'listne');
+    fails({ env: {}, flags: { config: path } }, 'unknown setting', 'listne (line 1)');
   });
   it('a missing file', () => fails({ env: {}, flags: { config: join(dir, 'nope.yaml') } }, 'cannot read config file', 'nope.yaml'));
   it('broken YAML', () => {

@@ -2,7 +2,7 @@
 // the YAML file, SONDE_* environment variables, command-line flags. Every
 // failure is a ConfigError naming the key, the bad value and what is allowed.
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { type Document, LineCounter, isNode, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type SondeConfig, configSchema } from './schema.js';
 
@@ -41,14 +41,21 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   node[parts[parts.length - 1]] = value;
 }
 
-function readFileConfig(path: string): Record<string, unknown> {
+interface FileConfig {
+  readonly values: Record<string, unknown>;
+  /** The line (1-based) a key path is written on in the file, if it is there. */
+  readonly lineOf: (path: readonly PropertyKey[]) => number | undefined;
+}
+
+function readFileConfig(path: string): FileConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
   }
-  const doc = parseDocument(text, { prettyErrors: true });
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { prettyErrors: true, lineCounter });
   if (doc.errors.length > 0) {
     throw new ConfigError(`config file ${path} is not valid YAML: ${doc.errors[0].message}`);
   }
@@ -56,19 +63,31 @@ function readFileConfig(path: string): Record<string, unknown> {
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(`config file ${path} must hold a mapping of settings at the top level`);
   }
-  return value as Record<string, unknown>;
+  return {
+    values: value as Record<string, unknown>,
+    lineOf(keyPath) {
+      for (let n = keyPath.length; n > 0; n--) {
+        const node = doc.getIn(keyPath.slice(0, n) as unknown[], true);
+        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+      }
+      return undefined;
+    },
+  };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+function describeIssue(issue: z.core.$ZodIssue, input: unknown, file?: FileConfig): string {
+  const line = file?.lineOf(issue.path);
+  const at = line ? ` (line ${line})` : '';
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
   let value: unknown = input;
   for (const p of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[p as PropertyKey];
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length ? `${key}.` : '';
-    return `unknown setting ${issue.keys.map((k) => `${where}${k}`).join(', ')}`;
+    const unknownLine = file?.lineOf([...issue.path, issue.keys[0]]);
+    return `unknown setting ${issue.keys.map((k) => `${where}${k}`).join(', ')}${unknownLine ? ` (line ${unknownLine})` : ''}`;
   }
   const shown = value === undefined ? '(missing)' : JSON.stringify(value);
-  return `${key}: ${shown} is not allowed: ${issue.message}`;
+  return `${key}${at}: ${shown} is not allowed: ${issue.message}`;
 }
 
 export function loadConfig(options: LoadOptions = {}): SondeConfig {
@@ -80,7 +99,8 @@ export function loadConfig(options: LoadOptions = {}): SondeConfig {
     if (value !== undefined && value !== '') fromEnv[key] = value;
   }
   const configPath = (flags.config ?? fromEnv.config) as string | undefined;
-  const merged: Record<string, unknown> = configPath ? readFileConfig(configPath) : {};
+  const file = configPath ? readFileConfig(configPath) : undefined;
+  const merged: Record<string, unknown> = { ...(file?.values ?? {}) };
   for (const layer of [fromEnv, flags]) {
     for (const [key, value] of Object.entries(layer)) {
       if (key === 'config' || value === undefined) continue;
@@ -90,7 +110,7 @@ export function loadConfig(options: LoadOptions = {}): SondeConfig {
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const where = configPath ? ` (config file ${configPath}, env and flags)` : '';
-    const problems = parsed.error.issues.map((i) => describeIssue(i, merged));
+    const problems = parsed.error.issues.map((i) => describeIssue(i, merged, file));
     throw new ConfigError(`invalid configuration${where}: ${problems.join('; ')}`);
   }
   return parsed.data;
