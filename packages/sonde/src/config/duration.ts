@@ -18,7 +18,10 @@ export function parseDuration(text: string): number {
   while (PART.lastIndex < text.length) {
     const start = PART.lastIndex;
     const m = PART.exec(text);
-    if (!m) throw new RangeError(`invalid duration "${text}" at "${text.slice(start)}": use e.g. 500ms, 15s, 5m, 1h, 90d`);
+    if (!m)
+      throw new RangeError(
+        `invalid duration "${text}" at "${text.slice(start)}": use e.g. 500ms, 15s, 5m, 1h, 90d`,
+      );
     total += Number(m[1]) * UNIT_MS[m[2]];
   }
   return total;

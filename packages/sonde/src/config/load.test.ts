@@ -28,11 +28,17 @@ describe('loadConfig precedence', () => {
   it('file beats defaults, env beats file, flags beat env', () => {
     const path = file('p.yaml', 'listen: 127.0.0.1:1000\ndata_dir: /from/file\nlog_level: debug\n');
     const fileOnly = loadConfig({ env: { SONDE_CONFIG: path } });
-    assert.deepEqual([fileOnly.listen, fileOnly.data_dir, fileOnly.log_level], ['127.0.0.1:1000', '/from/file', 'debug']);
+    assert.deepEqual(
+      [fileOnly.listen, fileOnly.data_dir, fileOnly.log_level],
+      ['127.0.0.1:1000', '/from/file', 'debug'],
+    );
 
     const env = { SONDE_CONFIG: path, SONDE_LISTEN: '127.0.0.1:2000', SONDE_DATA_DIR: '/from/env' };
     const withEnv = loadConfig({ env });
-    assert.deepEqual([withEnv.listen, withEnv.data_dir, withEnv.log_level], ['127.0.0.1:2000', '/from/env', 'debug']);
+    assert.deepEqual(
+      [withEnv.listen, withEnv.data_dir, withEnv.log_level],
+      ['127.0.0.1:2000', '/from/env', 'debug'],
+    );
 
     const withFlags = loadConfig({ env, flags: { listen: '127.0.0.1:3000' } });
     assert.deepEqual([withFlags.listen, withFlags.data_dir], ['127.0.0.1:3000', '/from/env']);
@@ -45,7 +51,10 @@ describe('loadConfig precedence', () => {
   });
 
   it('keeps nested file settings it was not told to override', () => {
-    const path = file('n.yaml', 'collect:\n  interval: 5s\n  disabled: [pressure]\nstorage:\n  retention_raw: 7d\n');
+    const path = file(
+      'n.yaml',
+      'collect:\n  interval: 5s\n  disabled: [pressure]\nstorage:\n  retention_raw: 7d\n',
+    );
     const c = loadConfig({ env: {}, flags: { config: path, listen: '127.0.0.1:1' } });
     assert.equal(c.collect.interval, '5s');
     assert.deepEqual(c.collect.disabled, ['pressure']);
@@ -67,8 +76,10 @@ describe('loadConfig errors name the key, the value and what is allowed', () => 
     );
   }
 
-  it('a listen address without a port', () => fails({ env: { SONDE_LISTEN: 'localhost' } }, 'listen', '"localhost"', 'HOST:PORT'));
-  it('a port out of range', () => fails({ env: {}, flags: { listen: '127.0.0.1:70000' } }, 'listen', '70000', '65535'));
+  it('a listen address without a port', () =>
+    fails({ env: { SONDE_LISTEN: 'localhost' } }, 'listen', '"localhost"', 'HOST:PORT'));
+  it('a port out of range', () =>
+    fails({ env: {}, flags: { listen: '127.0.0.1:70000' } }, 'listen', '70000', '65535'));
   it('an unknown log level', () =>
     fails({ env: { SONDE_LOG_LEVEL: 'loud' } }, 'log_level', '"loud"', 'debug', 'info'));
   it('a bad duration in the file', () => {
@@ -83,7 +94,8 @@ describe('loadConfig errors name the key, the value and what is allowed', () => 
     const path = file('u.yaml', 'listne: 127.0.0.1:1\n');
     fails({ env: {}, flags: { config: path } }, 'unknown setting', 'listne (line 1)');
   });
-  it('a missing file', () => fails({ env: {}, flags: { config: join(dir, 'nope.yaml') } }, 'cannot read config file', 'nope.yaml'));
+  it('a missing file', () =>
+    fails({ env: {}, flags: { config: join(dir, 'nope.yaml') } }, 'cannot read config file', 'nope.yaml'));
   it('broken YAML', () => {
     const path = file('b.yaml', 'listen: [unclosed\n');
     fails({ env: {}, flags: { config: path } }, 'not valid YAML', path);

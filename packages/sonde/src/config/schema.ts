@@ -51,6 +51,8 @@ export const configSchema = z
     listen: hostPort.default('127.0.0.1:9977'),
     data_dir: z.string().min(1).default('./data'),
     log_level: z.enum(logLevels).default('info'),
+    /** Allow listening beyond loopback without authentication (logged loudly). */
+    insecure: z.boolean().default(false),
     storage: storageSchema.default(storageSchema.parse({})),
     collect: collectSchema.default(collectSchema.parse({})),
   })

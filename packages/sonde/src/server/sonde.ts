@@ -8,6 +8,7 @@ import type { RoutePlugin } from '../api/deps.js';
 import { type SondeConfig, parseDuration } from '../config/index.js';
 import type { QueryEngine } from '../query/types.js';
 import { MemoryStorage, type Storage } from '../storage/index.js';
+import { exposureProblem, isLoopbackHost as isLoopback } from './exposure.js';
 import { createSelfMetrics } from './self-metrics.js';
 
 export interface RunningSonde {
@@ -25,6 +26,12 @@ function splitListen(listen: string): { host: string; port: number } {
 }
 
 export async function startSonde(config: SondeConfig, logger: Logger): Promise<RunningSonde> {
+  const { host, port } = splitListen(config.listen);
+  const problem = exposureProblem(host, config.insecure);
+  if (problem) throw new Error(problem);
+  if (config.insecure && !isLoopback(host)) {
+    logger.warn({ listen: config.listen }, 'INSECURE: listening beyond loopback without authentication');
+  }
   const startedAt = Date.now();
   let ready = false;
   const storage: Storage = new MemoryStorage();
@@ -37,7 +44,6 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
   const deps = { config, storage, engine, logger, startedAt };
 
   const http = await createApiServer({ deps, plugins, isReady: () => ready, selfMetrics: self.render });
-  const { host, port } = splitListen(config.listen);
   await http.listen({ host, port });
   const address = http.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;

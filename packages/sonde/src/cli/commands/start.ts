@@ -10,6 +10,7 @@ interface StartFlags {
   dataDir?: string;
   config?: string;
   logLevel?: string;
+  insecure?: boolean;
 }
 
 export default function register(program: Command): void {
@@ -20,11 +21,18 @@ export default function register(program: Command): void {
     .option('--data-dir <dir>', 'where data is kept (env SONDE_DATA_DIR; default ./data)')
     .option('--config <file>', 'YAML config file (env SONDE_CONFIG)')
     .option('--log-level <level>', 'trace|debug|info|warn|error|fatal|silent (env SONDE_LOG_LEVEL)')
+    .option('--insecure', 'allow listening beyond loopback without authentication')
     .action(async (flags: StartFlags) => {
       let config: ReturnType<typeof loadConfig>;
       try {
         config = loadConfig({
-          flags: { listen: flags.listen, data_dir: flags.dataDir, config: flags.config, log_level: flags.logLevel },
+          flags: {
+            listen: flags.listen,
+            data_dir: flags.dataDir,
+            config: flags.config,
+            log_level: flags.logLevel,
+            insecure: flags.insecure,
+          },
         });
       } catch (err) {
         if (err instanceof ConfigError) {

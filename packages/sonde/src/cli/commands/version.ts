@@ -8,7 +8,11 @@ export default function register(program: Command): void {
     .description('print the version of sonde and Node.js')
     .option('--json', 'as JSON')
     .action((flags: { json?: boolean }) => {
-      const info = { version: SONDE_VERSION, node: process.versions.node, platform: `${process.platform}/${process.arch}` };
+      const info = {
+        version: SONDE_VERSION,
+        node: process.versions.node,
+        platform: `${process.platform}/${process.arch}`,
+      };
       if (flags.json) process.stdout.write(`${JSON.stringify(info)}\n`);
       else process.stdout.write(`sonde ${info.version} (node ${info.node}, ${info.platform})\n`);
     });
