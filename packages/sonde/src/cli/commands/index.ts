@@ -1,9 +1,11 @@
 // Every `sonde <command>` module; main.ts registers them in this order.
 // A command module default-exports `(program: Command) => void`.
 import type { Command } from 'commander';
+import bench from './bench.js';
+import profile from './profile.js';
 import start from './start.js';
 import version from './version.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [start, version];
+export const commands: RegisterCommand[] = [start, profile, bench, version];
