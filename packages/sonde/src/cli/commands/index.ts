@@ -2,10 +2,11 @@
 // A command module default-exports `(program: Command) => void`.
 import type { Command } from 'commander';
 import bench from './bench.js';
+import completion from './completion.js';
 import profile from './profile.js';
 import start from './start.js';
 import version from './version.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [start, profile, bench, version];
+export const commands: RegisterCommand[] = [start, profile, bench, completion, version];
