@@ -3,6 +3,7 @@
 // ...); this file only decides what is mounted and how errors look.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { dashboardAssets, dashboardDir } from './dashboard-assets.js';
+import { type TokenStore, installAuth } from './auth/index.js';
 import type { ApiDeps, RoutePlugin } from './deps.js';
 import { healthRoutes } from './health.js';
 
@@ -15,6 +16,8 @@ export interface ApiServerOptions {
   /** Directory of the built dashboard; defaults to the @sonde/dashboard package's dist/. */
   readonly dashboardDir?: string | null;
   readonly bodyLimitBytes?: number;
+  /** When given, every request but the health probes needs a token of the right role. */
+  readonly auth?: TokenStore;
 }
 
 export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
@@ -35,6 +38,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     });
   });
 
+  if (options.auth) installAuth(app, options.auth);
   healthRoutes(app, options.isReady);
   app.get('/metrics', async (_req, reply) => {
     const { contentType, body } = await options.selfMetrics();

@@ -23,26 +23,119 @@ export const storageSchema = z
   })
   .strict();
 
+const regex = z.string().refine((s) => {
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
+
+/** A watched process group: by PID, by a pattern over its command name and line, or by cgroup. */
+export const processGroupSchema = z
+  .object({
+    /** The group's name, the `groupname` label; defaults to the pattern, pid or cgroup. */
+    name: z.string().min(1).optional(),
+    pid: z.number().int().positive().optional(),
+    /** Regex matched against the process's command name (comm) and its full command line. */
+    pattern: regex.optional(),
+    /** cgroup path (as in /proc/<pid>/cgroup, e.g. /system.slice/nginx.service): every process in it. */
+    cgroup: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((g) => [g.pid, g.pattern, g.cgroup].filter((x) => x !== undefined).length === 1, {
+    message: 'a process group needs exactly one of pid, pattern, cgroup',
+  });
+
+const probeBase = {
+  /** Shown as the `instance` label; defaults to the target. */
+  name: z.string().min(1).optional(),
+  interval: duration.optional(),
+  timeout: duration.optional(),
+};
+
+/** A blackbox-style probe target. */
+export const probeSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('http'),
+      /** http:// or https:// URL, fetched with GET. */
+      target: z.string().regex(/^https?:\/\/./, 'must be an http:// or https:// URL'),
+      ...probeBase,
+      /** Status codes that count as success; default any 2xx. */
+      valid_status_codes: z.array(z.number().int().min(100).max(599)).optional(),
+      /** The body must match this regex for success. */
+      fail_if_body_not_matches: regex.optional(),
+      /** The body must not match this regex for success. */
+      fail_if_body_matches: regex.optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      /** Accept any TLS certificate (expiry is still reported). */
+      insecure_skip_verify: z.boolean().default(false),
+      /** Follow redirects (up to 10). */
+      follow_redirects: z.boolean().default(true),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('tcp'),
+      /** HOST:PORT */
+      target: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/, 'must be HOST:PORT'),
+      ...probeBase,
+      /** Do a TLS handshake after connecting. */
+      tls: z.boolean().default(false),
+      insecure_skip_verify: z.boolean().default(false),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('dns'),
+      /** The name to resolve. */
+      target: z.string().min(1),
+      ...probeBase,
+      query_type: z.enum(['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SRV', 'SOA', 'PTR']).default('A'),
+      /** DNS server as HOST or HOST:PORT; default the system resolver. */
+      server: z.string().optional(),
+      /** Fail when the answer is empty. */
+      fail_if_no_answer: z.boolean().default(true),
+    })
+    .strict(),
+]);
+
 export const collectSchema = z
   .object({
     interval: duration.default('1s'),
     /** Collector names to run; empty means every collector available on this host. */
     enabled: z.array(z.string()).default([]),
+    /** Collector names not to run (applied after enabled). */
     disabled: z.array(z.string()).default([]),
+    /** Per-collector deadline in each cycle. */
     timeout: duration.default('800ms'),
-    processes: z
-      .array(
-        z
-          .object({
-            name: z.string().optional(),
-            pid: z.number().int().positive().optional(),
-            pattern: z.string().optional(),
-            cgroup: z.string().optional(),
-          })
-          .strict(),
-      )
-      .default([]),
-    probes: z.array(z.record(z.string(), z.unknown())).default([]),
+    /** Where the host's kernel files are (a containerised sonde reads the host's through a mount). */
+    procfs: z.string().min(1).default('/proc'),
+    sysfs: z.string().min(1).default('/sys'),
+    rootfs: z.string().min(1).default('/'),
+    /** node_exporter's filter flags, same defaults. */
+    filesystem: z
+      .object({
+        mount_points_exclude: regex.optional(),
+        fs_types_exclude: regex.optional(),
+      })
+      .strict()
+      .default({}),
+    diskstats: z
+      .object({ device_exclude: regex.optional(), device_include: regex.optional() })
+      .strict()
+      .default({}),
+    netdev: z
+      .object({ device_exclude: regex.optional(), device_include: regex.optional() })
+      .strict()
+      .default({}),
+    /** The nvidia-smi program for the gpu collector (found on PATH by default). */
+    nvidia_smi: z.string().min(1).default('nvidia-smi'),
+    /** Processes to watch beside sonde itself. */
+    processes: z.array(processGroupSchema).default([]),
+    probes: z.array(probeSchema).default([]),
   })
   .strict();
 
@@ -53,6 +146,13 @@ export const configSchema = z
     log_level: z.enum(logLevels).default('info'),
     /** Allow listening beyond loopback without authentication (logged loudly). */
     insecure: z.boolean().default(false),
+    auth: z
+      .object({
+        /** Check tokens on loopback too (beyond loopback they are always checked once any exist). */
+        required_on_loopback: z.boolean().default(false),
+      })
+      .strict()
+      .default({ required_on_loopback: false }),
     storage: storageSchema.default(storageSchema.parse({})),
     collect: collectSchema.default(collectSchema.parse({})),
   })

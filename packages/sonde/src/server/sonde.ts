@@ -8,7 +8,8 @@ import type { RoutePlugin } from '../api/deps.js';
 import { type SondeConfig, parseDuration } from '../config/index.js';
 import type { QueryEngine } from '../query/types.js';
 import { MemoryStorage, type Storage } from '../storage/index.js';
-import { exposureProblem, isLoopbackHost as isLoopback } from './exposure.js';
+import { TokenStore } from '../api/auth/index.js';
+import { authRequired, exposureProblem, isLoopbackHost as isLoopback } from './exposure.js';
 import { createSelfMetrics } from './self-metrics.js';
 
 export interface RunningSonde {
@@ -27,9 +28,11 @@ function splitListen(listen: string): { host: string; port: number } {
 
 export async function startSonde(config: SondeConfig, logger: Logger): Promise<RunningSonde> {
   const { host, port } = splitListen(config.listen);
-  const problem = exposureProblem(host, config.insecure);
+  const tokens = await TokenStore.open(config.data_dir);
+  const problem = exposureProblem(host, config.insecure, tokens.size);
   if (problem) throw new Error(problem);
-  if (config.insecure && !isLoopback(host)) {
+  const checkTokens = authRequired(host, tokens.size, config.auth.required_on_loopback);
+  if (!checkTokens && !isLoopback(host)) {
     logger.warn({ listen: config.listen }, 'INSECURE: listening beyond loopback without authentication');
   }
   const startedAt = Date.now();
@@ -43,14 +46,23 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
   const plugins: RoutePlugin[] = [];
   const deps = { config, storage, engine, logger, startedAt };
 
-  const http = await createApiServer({ deps, plugins, isReady: () => ready, selfMetrics: self.render });
+  const http = await createApiServer({
+    deps,
+    plugins,
+    isReady: () => ready,
+    selfMetrics: self.render,
+    ...(checkTokens ? { auth: tokens } : {}),
+  });
   await http.listen({ host, port });
   const address = http.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   const intervalMs = parseDuration(config.collect.interval);
   ready = true;
-  logger.info({ url, dataDir: config.data_dir, intervalMs }, 'listening');
+  logger.info(
+    { url, dataDir: config.data_dir, intervalMs, auth: checkTokens ? 'tokens' : 'none (loopback)' },
+    'listening',
+  );
 
   let stopping: Promise<void> | null = null;
   return {

@@ -5,8 +5,9 @@ import bench from './bench.js';
 import completion from './completion.js';
 import profile from './profile.js';
 import start from './start.js';
+import token from './token.js';
 import version from './version.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [start, profile, bench, completion, version];
+export const commands: RegisterCommand[] = [start, profile, bench, token, completion, version];
