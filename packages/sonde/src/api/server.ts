@@ -6,6 +6,7 @@ import { dashboardAssets, dashboardDir } from './dashboard-assets.js';
 import { type TokenStore, installAuth } from './auth/index.js';
 import type { ApiDeps, RoutePlugin } from './deps.js';
 import { healthRoutes } from './health.js';
+import { installSecurityHeaders } from './security-headers.js';
 
 export interface ApiServerOptions {
   readonly deps: ApiDeps;
@@ -38,6 +39,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     });
   });
 
+  installSecurityHeaders(app);
   if (options.auth) installAuth(app, options.auth);
   healthRoutes(app, options.isReady);
   app.get('/metrics', async (_req, reply) => {
