@@ -5,10 +5,11 @@ import { loadConfig } from '../config/index.js';
 import { MemoryStorage } from '../storage/index.js';
 import { createApiServer } from './server.js';
 
-async function server(ready: boolean) {
+async function server(ready: boolean, flags: Record<string, unknown> = {}) {
+  const config = loadConfig({ env: {} });
   return createApiServer({
     deps: {
-      config: loadConfig({ env: {} }),
+      config: { ...config, limits: { ...config.limits, ...flags } },
       storage: new MemoryStorage(),
       engine: {
         instant: async () => ({ type: 'vector', samples: [] }),
@@ -22,6 +23,7 @@ async function server(ready: boolean) {
         app.get('/api/v1/boom', async () => {
           throw new Error('kaput');
         });
+        app.post('/api/v1/echo', async (req) => req.body);
       },
     ],
     isReady: () => ready,
@@ -64,6 +66,30 @@ describe('api server', () => {
     const boom = await app.inject('/api/v1/boom');
     assert.equal(boom.statusCode, 500);
     assert.deepEqual(boom.json(), { status: 'error', errorType: 'internal', error: 'kaput' });
+    await app.close();
+  });
+
+  it('refuses a too-large body with 413 naming the limit', async () => {
+    const app = await server(true, { max_body_bytes: 1000 });
+    const r = await app.inject({ method: 'POST', url: '/api/v1/echo', payload: { x: 'y'.repeat(2000) } });
+    assert.equal(r.statusCode, 413);
+    assert.match(r.json().error, /limit is 1000 bytes \(limits\.max_body_bytes\)/);
+    await app.close();
+  });
+
+  it('limits requests per client with 429 and Retry-After when configured', async () => {
+    const app = await server(true, { requests_per_second: 3 });
+    const codes: number[] = [];
+    let last: Awaited<ReturnType<typeof app.inject>> | undefined;
+    for (let i = 0; i < 5; i++) {
+      last = await app.inject('/metrics');
+      codes.push(last.statusCode);
+    }
+    assert.deepEqual(codes.slice(0, 3), [200, 200, 200]);
+    assert.equal(codes[4], 429);
+    assert.ok(last?.headers['retry-after'] !== undefined);
+    assert.match(last?.json().error, /at most 3 requests per second/);
+    assert.equal((await app.inject('/-/healthy')).statusCode, 200, 'health probes are never limited');
     await app.close();
   });
 });

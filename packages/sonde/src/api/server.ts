@@ -6,6 +6,7 @@ import { dashboardAssets, dashboardDir } from './dashboard-assets.js';
 import { type TokenStore, installAuth } from './auth/index.js';
 import type { ApiDeps, RoutePlugin } from './deps.js';
 import { healthRoutes } from './health.js';
+import { installRateLimit } from './rate-limit.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 export interface ApiServerOptions {
@@ -16,7 +17,8 @@ export interface ApiServerOptions {
   readonly selfMetrics: () => Promise<{ contentType: string; body: string }>;
   /** Directory of the built dashboard; defaults to the @sonde/dashboard package's dist/. */
   readonly dashboardDir?: string | null;
-  readonly bodyLimitBytes?: number;
+  /** Counts requests refused by a limit, by limit name. */
+  readonly onLimited?: (limit: 'rate' | 'body') => void;
   /** When given, every request but the health probes needs a token of the right role. */
   readonly auth?: TokenStore;
 }
@@ -25,22 +27,32 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   const app = Fastify({
     loggerInstance: options.deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: options.bodyLimitBytes ?? 32 * 1024 * 1024,
+    bodyLimit: options.deps.config.limits.max_body_bytes,
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err, url: req.url }, 'request failed');
-    reply.code(status).send({
-      status: 'error',
-      errorType: status === 413 ? 'too_large' : status < 500 ? 'bad_data' : 'internal',
-      error: err.message,
-    });
-  });
+  app.setErrorHandler(
+    (err: Error & { statusCode?: number; errorType?: string; error?: string }, req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+      if (status === 413) options.onLimited?.('body');
+      if (status >= 500) req.log.error({ err, url: req.url }, 'request failed');
+      // Plugins such as the rate limiter throw ready-made { errorType, error } bodies.
+      const errorType =
+        err.errorType ?? (status === 413 ? 'too_large' : status < 500 ? 'bad_data' : 'internal');
+      const message =
+        status === 413
+          ? `request body too large: the limit is ${options.deps.config.limits.max_body_bytes} bytes (limits.max_body_bytes)`
+          : (err.error ?? err.message);
+      reply.code(status).send({ status: 'error', errorType, error: message });
+    },
+  );
 
   installSecurityHeaders(app);
   if (options.auth) installAuth(app, options.auth);
+  await installRateLimit(app, {
+    requestsPerSecond: options.deps.config.limits.requests_per_second,
+    onLimited: () => options.onLimited?.('rate'),
+  });
   healthRoutes(app, options.isReady);
   app.get('/metrics', async (_req, reply) => {
     const { contentType, body } = await options.selfMetrics();

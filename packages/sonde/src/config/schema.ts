@@ -153,6 +153,19 @@ export const configSchema = z
       })
       .strict()
       .default({ required_on_loopback: false }),
+    limits: z
+      .object({
+        /** Requests per second per client (token or address); 0 means no limit. */
+        requests_per_second: z.number().int().nonnegative().default(0),
+        /** Largest request body accepted, in bytes. */
+        max_body_bytes: z
+          .number()
+          .int()
+          .positive()
+          .default(32 * 1024 * 1024),
+      })
+      .strict()
+      .default({ requests_per_second: 0, max_body_bytes: 32 * 1024 * 1024 }),
     storage: storageSchema.default(storageSchema.parse({})),
     collect: collectSchema.default(collectSchema.parse({})),
   })
