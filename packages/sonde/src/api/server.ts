@@ -7,6 +7,7 @@ import { type TokenStore, installAuth } from './auth/index.js';
 import type { ApiDeps, RoutePlugin } from './deps.js';
 import { healthRoutes } from './health.js';
 import { installRateLimit } from './rate-limit.js';
+import { readTls } from './tls.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 export interface ApiServerOptions {
@@ -24,7 +25,9 @@ export interface ApiServerOptions {
 }
 
 export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
+  const tls = options.deps.config.tls;
   const app = Fastify({
+    ...(tls ? { https: readTls({ certFile: tls.cert_file, keyFile: tls.key_file }) } : {}),
     loggerInstance: options.deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.deps.config.limits.max_body_bytes,

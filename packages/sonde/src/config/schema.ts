@@ -153,6 +153,10 @@ export const configSchema = z
       })
       .strict()
       .default({ required_on_loopback: false }),
+    tls: z
+      .object({ cert_file: z.string().min(1), key_file: z.string().min(1) })
+      .strict()
+      .optional(),
     limits: z
       .object({
         /** Requests per second per client (token or address); 0 means no limit. */

@@ -1,7 +1,9 @@
 // The one place that wires a running sonde together (as Prometheus's
 // tsdb/db.go does for its store): storage → collection → query → API, and
 // the orderly shutdown in reverse.
+import type { Server as HttpsServer } from 'node:https';
 import type { FastifyInstance } from 'fastify';
+import { reloadTls } from '../api/tls.js';
 import type { Logger } from 'pino';
 import { createApiServer } from '../api/server.js';
 import type { RoutePlugin } from '../api/deps.js';
@@ -17,6 +19,8 @@ export interface RunningSonde {
   readonly storage: Storage;
   readonly engine: QueryEngine;
   readonly http: FastifyInstance;
+  /** Re-reads what can change without a restart: TLS certificate files (rule files join later). */
+  reload(): Promise<void>;
   /** Stops collection, closes the HTTP server, flushes and closes storage. Idempotent. */
   stop(reason: string): Promise<void>;
 }
@@ -56,7 +60,8 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
   await http.listen({ host, port });
   const address = http.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+  const scheme = config.tls ? 'https' : 'http';
+  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   const intervalMs = parseDuration(config.collect.interval);
   ready = true;
   logger.info(
@@ -70,6 +75,15 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
     storage,
     engine,
     http,
+    async reload() {
+      if (config.tls) {
+        reloadTls(http.server as unknown as HttpsServer, {
+          certFile: config.tls.cert_file,
+          keyFile: config.tls.key_file,
+        });
+        logger.info('TLS certificate reloaded');
+      }
+    },
     stop(reason: string) {
       stopping ??= (async () => {
         ready = false;

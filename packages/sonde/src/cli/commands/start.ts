@@ -61,6 +61,11 @@ export default function register(program: Command): void {
           },
         );
       };
+      process.on('SIGHUP', () => {
+        sonde
+          .reload()
+          .catch((err: unknown) => logger.error({ err }, 'reload failed; keeping the old settings'));
+      });
       process.once('SIGINT', () => shutdown('SIGINT'));
       process.once('SIGTERM', () => shutdown('SIGTERM'));
     });
