@@ -3,7 +3,7 @@
 // ...); this file only decides what is mounted and how errors look.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { dashboardAssets, dashboardDir } from './dashboard-assets.js';
-import { type TokenStore, installAuth } from './auth/index.js';
+import { SessionStore, type TokenStore, installAuth, loginRoutes } from './auth/index.js';
 import type { ApiDeps, RoutePlugin } from './deps.js';
 import { healthRoutes } from './health.js';
 import { installRateLimit } from './rate-limit.js';
@@ -51,7 +51,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   );
 
   installSecurityHeaders(app);
-  if (options.auth) installAuth(app, options.auth);
+  if (options.auth) {
+    const tokens = options.auth;
+    const sessions = new SessionStore();
+    installAuth(app, tokens, sessions);
+    await app.register(async (scope) => loginRoutes(scope, tokens, sessions, Boolean(tls)));
+  }
   await installRateLimit(app, {
     requestsPerSecond: options.deps.config.limits.requests_per_second,
     onLimited: () => options.onLimited?.('rate'),

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installAuth } from './hook.js';
+import { loginRoutes } from './login-routes.js';
 import { requiredRole, roleAllows } from './roles.js';
+import { SessionStore } from './sessions.js';
 import { TokenStore } from './token-store.js';
 
 let dir = '';
@@ -124,5 +126,82 @@ describe('installAuth', () => {
   });
   it('accepts a token as the Basic auth password, for scrapers', async () => {
     assert.equal((await call('GET', '/api/v1/query', tokens.read, true)).statusCode, 200);
+  });
+});
+
+describe('dashboard sign-in', () => {
+  let app: FastifyInstance;
+  let readToken = '';
+  let store: TokenStore;
+  before(async () => {
+    store = await TokenStore.open(join(dir, 'session'));
+    readToken = (await store.create('read', 'browser')).token;
+    const sessions = new SessionStore();
+    app = Fastify();
+    installAuth(app, store, sessions);
+    await app.register(async (scope) => loginRoutes(scope, store, sessions, false));
+    app.get('/', async (_req, reply) => reply.type('text/html').send('<h1>dashboard</h1>'));
+    app.get('/api/v1/query', async () => ({ status: 'success' }));
+    await app.ready();
+  });
+  after(async () => app.close());
+
+  it('sends a browser without a session to the sign-in form', async () => {
+    const r = await app.inject({ url: '/', headers: { accept: 'text/html' } });
+    assert.equal(r.statusCode, 303);
+    assert.equal(r.headers.location, '/login');
+    const form = await app.inject('/login');
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /<form method="post" action="\/api\/sonde\/v1\/session">/);
+    assert.doesNotMatch(form.body, /<script/);
+  });
+
+  it('exchanges a token for an HTTP-only SameSite cookie that then authenticates', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/sonde/v1/session',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `token=${encodeURIComponent(readToken)}`,
+    });
+    assert.equal(r.statusCode, 303);
+    assert.equal(r.headers.location, '/');
+    const cookie = String(r.headers['set-cookie']);
+    assert.match(cookie, /^sonde_session=[\w-]{43}; HttpOnly; SameSite=Strict; Path=\//);
+    const session = cookie.split(';')[0];
+    assert.equal((await app.inject({ url: '/api/v1/query', headers: { cookie: session } })).statusCode, 200);
+    assert.equal(
+      (await app.inject({ url: '/api/v1/query', headers: { cookie: 'sonde_session=forged' } })).statusCode,
+      401,
+    );
+
+    await app.inject({ method: 'DELETE', url: '/api/sonde/v1/session', headers: { cookie: session } });
+    assert.equal((await app.inject({ url: '/api/v1/query', headers: { cookie: session } })).statusCode, 401);
+  });
+
+  it('ends sessions of a revoked token', async () => {
+    const { record, token } = await store.create('read', 'soon revoked');
+    const r = await app.inject({ method: 'POST', url: '/api/sonde/v1/session', payload: { token } });
+    assert.equal(r.statusCode, 200);
+    assert.equal(r.json().data.role, 'read');
+    const session = String(r.headers['set-cookie']).split(';')[0];
+    await store.revoke(record.id);
+    assert.equal((await app.inject({ url: '/api/v1/query', headers: { cookie: session } })).statusCode, 401);
+  });
+
+  it('refuses a wrong token: the form gets sent back, JSON gets 401', async () => {
+    const form = await app.inject({
+      method: 'POST',
+      url: '/api/sonde/v1/session',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'token=nope',
+    });
+    assert.equal(form.statusCode, 303);
+    assert.equal(form.headers.location, '/login?failed');
+    const json = await app.inject({
+      method: 'POST',
+      url: '/api/sonde/v1/session',
+      payload: { token: 'nope' },
+    });
+    assert.equal(json.statusCode, 401);
   });
 });

@@ -2,6 +2,7 @@
 // Basic auth whose password is a token (for scrapers that only speak Basic).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requiredRole, roleAllows } from './roles.js';
+import { SESSION_COOKIE, type SessionStore, readCookie } from './sessions.js';
 import type { TokenRecord, TokenStore } from './token-store.js';
 
 declare module 'fastify' {
@@ -24,14 +25,22 @@ function presentedToken(req: FastifyRequest): string | null {
   return null;
 }
 
-export function installAuth(app: FastifyInstance, tokens: TokenStore): void {
+export function installAuth(app: FastifyInstance, tokens: TokenStore, sessions?: SessionStore): void {
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0];
     const need = requiredRole(req.method, path);
     if (need === null) return;
     const token = presentedToken(req);
-    const record = token ? tokens.verify(token) : null;
+    let record = token ? tokens.verify(token) : null;
+    if (!record && !token && sessions) {
+      const session = readCookie(req.headers.cookie, SESSION_COOKIE);
+      if (session) record = sessions.resolve(session, (r) => tokens.has(r.id));
+    }
     if (!record) {
+      // A person opening a page in a browser goes to the sign-in form instead of a JSON error.
+      if (!token && req.method === 'GET' && String(req.headers.accept ?? '').includes('text/html')) {
+        return reply.redirect('/login', 303);
+      }
       reply.header('WWW-Authenticate', 'Bearer realm="sonde", Basic realm="sonde"');
       return reply.code(401).send({
         status: 'error',

@@ -13,8 +13,8 @@ const ADMIN_PATHS = [
   /^\/api\/v1\/admin\//,
   /^\/api\/sonde\/v1\/(silences|tokens|storage\/(delete|compact|retention))/,
 ];
-/** Reachable without a token: probes of liveness and readiness. */
-const OPEN_PATHS = [/^\/-\/(healthy|ready)$/];
+/** Reachable without a token: probes of liveness and readiness, and signing in. */
+const OPEN_PATHS = [/^\/-\/(healthy|ready)$/, /^\/login$/, /^\/api\/sonde\/v1\/session$/];
 
 export function requiredRole(method: string, path: string): Role | null {
   if (OPEN_PATHS.some((p) => p.test(path))) return null;

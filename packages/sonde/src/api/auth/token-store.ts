@@ -44,6 +44,10 @@ export class TokenStore {
     return this.records;
   }
 
+  has(id: string): boolean {
+    return this.records.some((r) => r.id === id);
+  }
+
   get size(): number {
     return this.records.length;
   }
