@@ -20,3 +20,33 @@ export {
   formatValue,
   escapeLabelValue,
 } from './exposition.js';
+export {
+  IngestBatch,
+  checkLabels,
+  type BatchOptions,
+  type IngestSummary,
+  type RejectedLine,
+} from './batch.js';
+export {
+  IMPORT_FORMATS,
+  createImporter,
+  detectFormat,
+  importStream,
+  importText,
+  type ImportFormat,
+  type ImportOptions,
+  type StreamImportOptions,
+} from './import.js';
+export {
+  DEFAULT_INGEST_LIMITS,
+  IngestInputError,
+  IngestLimitError,
+  resolveLimits,
+  type IngestLimits,
+} from './limits.js';
+export { REDACTED, redactValue } from './redact.js';
+export { IngestStats, type RejectReason } from './stats.js';
+export { snappyCompress, snappyUncompress } from './snappy.js';
+export { RemoteWriteReceiver, type RemoteWriteOptions } from './remote-write/receive.js';
+export { WriteRequestDecoder, type WriteRequestSink } from './remote-write/decode.js';
+export { WriteRequestType } from './remote-write/schema.js';

@@ -1,0 +1,127 @@
+// Import (backfill): files or request bodies with explicit timestamps, in
+// OpenMetrics, Prometheus text, JSON lines or CSV, into a Storage. A request
+// body is one commit; a file is committed in slices so that its size is not
+// bounded by memory.
+import { StringDecoder } from 'node:string_decoder';
+import type { Storage } from '../storage/types.js';
+import { IngestBatch, type IngestSummary } from './batch.js';
+import { createCsvImporter } from './csv.js';
+import { createJsonlImporter } from './jsonl.js';
+import { type IngestLimits, resolveLimits } from './limits.js';
+import type { IngestStats } from './stats.js';
+import { TextParser } from './text-parser.js';
+
+export const IMPORT_FORMATS = ['openmetrics', 'prometheus', 'jsonl', 'csv'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+export interface Importer {
+  write(chunk: string): void;
+  end(): void;
+}
+
+/** A streaming reader of `format` that appends what it reads to `batch`. */
+export function createImporter(format: ImportFormat, batch: IngestBatch): Importer {
+  if (format === 'jsonl') return createJsonlImporter(batch);
+  if (format === 'csv') return createCsvImporter(batch);
+  const parser = new TextParser(format, {
+    sample: (labels, v, t, line) => void batch.add(labels, t, v, line),
+    error: (line, reason) => batch.reject(line, reason),
+  });
+  return {
+    write: (chunk) => parser.write(chunk),
+    end: () => {
+      parser.end();
+      for (const [name, meta] of parser.metadata) batch.setMetadata(name, meta);
+    },
+  };
+}
+
+/** The format a file is in, from its name, else from its first bytes. */
+export function detectFormat(fileName: string, head: string): ImportFormat {
+  const lower = fileName.toLowerCase();
+  if (/\.(om|openmetrics)(\.txt)?$/.test(lower)) return 'openmetrics';
+  if (/\.(jsonl|ndjson)$/.test(lower)) return 'jsonl';
+  if (lower.endsWith('.csv')) return 'csv';
+  if (/\.(prom|txt)$/.test(lower)) return head.includes('# EOF') ? 'openmetrics' : 'prometheus';
+  const first = head.trimStart();
+  if (first.startsWith('{')) return 'jsonl';
+  if (/^[^\n#{]*timestamp[^\n]*,/.test(first)) return 'csv';
+  return /(^|\n)# (UNIT|EOF)/.test(head) ? 'openmetrics' : 'prometheus';
+}
+
+export interface ImportOptions {
+  readonly format: ImportFormat;
+  readonly limits?: Partial<IngestLimits>;
+  readonly stats?: IngestStats;
+  /** Counter label for this path, default "import". */
+  readonly path?: string;
+  /** Timestamp for samples without one; without it they are rejected. */
+  readonly defaultTime?: number;
+}
+
+/** Imports a request body: one commit, per-request limits enforced (throws IngestLimitError). */
+export async function importText(
+  storage: Storage,
+  text: string,
+  options: ImportOptions,
+): Promise<IngestSummary> {
+  const batch = new IngestBatch(storage, {
+    limits: resolveLimits(options.limits),
+    path: options.path ?? 'import',
+    stats: options.stats,
+    defaultTime: options.defaultTime,
+  });
+  try {
+    const importer = createImporter(options.format, batch);
+    importer.write(text);
+    importer.end();
+  } catch (err) {
+    batch.rollback();
+    throw err;
+  }
+  return batch.commit();
+}
+
+export interface StreamImportOptions extends ImportOptions {
+  /** Samples per commit (default 250,000). */
+  readonly commitEvery?: number;
+  /** Called after each chunk with the bytes read so far and the samples appended so far. */
+  readonly onProgress?: (bytes: number, samples: number) => void;
+}
+
+/** Imports a stream of chunks (a file): committed in slices, no per-request limits. */
+export async function importStream(
+  storage: Storage,
+  chunks: AsyncIterable<Buffer | string>,
+  options: StreamImportOptions,
+): Promise<IngestSummary> {
+  const batch = new IngestBatch(storage, {
+    limits: resolveLimits(options.limits),
+    path: options.path ?? 'import',
+    stats: options.stats,
+    defaultTime: options.defaultTime,
+    enforceRequestLimits: false,
+  });
+  const commitEvery = options.commitEvery ?? 250_000;
+  const importer = createImporter(options.format, batch);
+  const decoder = new StringDecoder('utf8');
+  let bytes = 0;
+  let samples = 0;
+  for await (const chunk of chunks) {
+    const before = batch.pendingSamples;
+    if (typeof chunk === 'string') {
+      bytes += Buffer.byteLength(chunk);
+      importer.write(chunk);
+    } else {
+      bytes += chunk.length;
+      importer.write(decoder.write(chunk));
+    }
+    samples += batch.pendingSamples - before;
+    if (batch.pendingSamples >= commitEvery) await batch.flush();
+    options.onProgress?.(bytes, samples);
+  }
+  const tail = decoder.end();
+  if (tail) importer.write(tail);
+  importer.end();
+  return batch.commit();
+}

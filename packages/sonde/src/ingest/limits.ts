@@ -1,0 +1,53 @@
+// What one ingest request may carry. Bodies past the byte limits answer 413,
+// requests past the sample or series limits answer 422; both name the limit.
+
+export interface IngestLimits {
+  /** Bytes of a request body as sent (compressed or not). */
+  readonly maxBodyBytes: number;
+  /** Bytes of a body after snappy or gzip decompression. */
+  readonly maxDecompressedBytes: number;
+  /** Samples (float and histogram) in one request. */
+  readonly maxSamplesPerRequest: number;
+  /** Distinct series in one request. */
+  readonly maxSeriesPerRequest: number;
+  /** Labels on one series, `__name__` included. */
+  readonly maxLabelsPerSeries: number;
+  readonly maxLabelNameLength: number;
+  readonly maxLabelValueLength: number;
+  /** Rejected lines listed in an import's answer; the rest are only counted. */
+  readonly maxRejectedReported: number;
+}
+
+export const DEFAULT_INGEST_LIMITS: IngestLimits = {
+  maxBodyBytes: 32 * 1024 * 1024,
+  maxDecompressedBytes: 256 * 1024 * 1024,
+  maxSamplesPerRequest: 5_000_000,
+  maxSeriesPerRequest: 1_000_000,
+  maxLabelsPerSeries: 64,
+  maxLabelNameLength: 256,
+  maxLabelValueLength: 4096,
+  maxRejectedReported: 100,
+};
+
+export function resolveLimits(partial?: Partial<IngestLimits>): IngestLimits {
+  return { ...DEFAULT_INGEST_LIMITS, ...partial };
+}
+
+/** A request over a limit: 413 for bytes, 422 for samples or series. Nothing of it is stored. */
+export class IngestLimitError extends Error {
+  constructor(
+    readonly status: 413 | 422,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IngestLimitError';
+  }
+}
+
+/** Bad input that makes the whole request unreadable (400). */
+export class IngestInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IngestInputError';
+  }
+}

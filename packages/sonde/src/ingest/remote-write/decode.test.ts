@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { STALE_NAN, isStaleNaN } from '../../storage/labels.js';
+import { MemoryStorage } from '../../storage/memory.js';
+import type { HistogramSample, Labels, MetricMetadata } from '../../storage/types.js';
+import { IngestInputError, IngestLimitError } from '../limits.js';
+import { snappyCompress } from '../snappy.js';
+import { WriteRequestDecoder } from './decode.js';
+import { RemoteWriteReceiver } from './receive.js';
+import { WriteRequestType } from './schema.js';
+
+interface Got {
+  series: { labels: Labels; samples: [number, number][]; histograms: [number, HistogramSample][] }[];
+  metadata: [string, MetricMetadata][];
+  invalid: string[];
+}
+
+function decode(buf: Buffer, decoder = new WriteRequestDecoder()): Got {
+  const got: Got = { series: [], metadata: [], invalid: [] };
+  decoder.decode(buf, {
+    series: (labels) => void got.series.push({ labels, samples: [], histograms: [] }),
+    sample: (t, v) => void got.series.at(-1)!.samples.push([t, v]),
+    histogram: (t, h) => void got.series.at(-1)!.histograms.push([t, h]),
+    invalid: (reason) => void got.invalid.push(reason),
+    metadata: (name, meta) => void got.metadata.push([name, meta]),
+  });
+  return got;
+}
+
+function encode(obj: object): Buffer {
+  return Buffer.from(WriteRequestType.encode(WriteRequestType.fromObject(obj)).finish());
+}
+
+const labelArb = fc.record({
+  name: fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,10}$/),
+  value: fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
+});
+const sampleArb = fc.record({
+  value: fc.double(),
+  timestamp: fc.integer({ min: -1e13, max: 2 ** 52 }),
+});
+
+describe('remote_write decoder', () => {
+  it('decodes what protobufjs encodes: labels, samples, negative timestamps (property)', () => {
+    const decoder = new WriteRequestDecoder();
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            labels: fc.uniqueArray(labelArb, { selector: (l) => l.name, maxLength: 6 }),
+            samples: fc.array(sampleArb, { maxLength: 5 }),
+          }),
+          { maxLength: 8 },
+        ),
+        (timeseries) => {
+          const got = decode(encode({ timeseries }), decoder);
+          assert.equal(got.series.length, timeseries.length);
+          timeseries.forEach((ts, i) => {
+            assert.deepEqual(
+              { ...got.series[i].labels },
+              Object.fromEntries(ts.labels.map((l) => [l.name, l.value])),
+            );
+            assert.deepEqual(
+              got.series[i].samples,
+              ts.samples.map((s) => [s.timestamp, s.value]),
+            );
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('hands back the same labels object for the same series across requests', () => {
+    const decoder = new WriteRequestDecoder();
+    const body = encode({
+      timeseries: [{ labels: [{ name: '__name__', value: 'up' }], samples: [{ value: 1 }] }],
+    });
+    assert.equal(decode(body, decoder).series[0].labels, decode(body, decoder).series[0].labels);
+  });
+
+  it('decodes integer and float native histograms into dense runs, and metadata', () => {
+    const got = decode(
+      encode({
+        timeseries: [
+          {
+            labels: [{ name: '__name__', value: 'lat' }],
+            histograms: [
+              {
+                count_int: 10,
+                sum: 12.5,
+                schema: 1,
+                zero_threshold: 0.001,
+                zero_count_int: 2,
+                positive_spans: [
+                  { offset: -1, length: 2 },
+                  { offset: 2, length: 1 },
+                ],
+                positive_deltas: [3, -1, 1],
+                negative_spans: [{ offset: 0, length: 1 }],
+                negative_deltas: [2],
+                timestamp: 5000,
+              },
+              {
+                count_float: 1.5,
+                sum: 1,
+                schema: 0,
+                zero_count_float: 0.5,
+                positive_spans: [{ offset: 3, length: 1 }],
+                positive_counts: [1],
+                timestamp: 6000,
+              },
+            ],
+          },
+        ],
+        metadata: [{ type: 3, metric_family_name: 'lat', help: 'Latency.', unit: 'seconds' }],
+      }),
+    );
+    assert.deepEqual(got.series[0].histograms, [
+      [
+        5000,
+        {
+          schema: 1,
+          zeroThreshold: 0.001,
+          zeroCount: 2,
+          count: 10,
+          sum: 12.5,
+          positive: { offset: -1, counts: [3, 2, 0, 0, 3] },
+          negative: { offset: 0, counts: [2] },
+        },
+      ],
+      [
+        6000,
+        {
+          schema: 0,
+          zeroThreshold: 0,
+          zeroCount: 0.5,
+          count: 1.5,
+          sum: 1,
+          positive: { offset: 3, counts: [1] },
+          negative: { offset: 0, counts: [] },
+        },
+      ],
+    ]);
+    assert.deepEqual(got.metadata, [['lat', { type: 'histogram', help: 'Latency.', unit: 'seconds' }]]);
+  });
+
+  it('reports histograms whose spans and counts disagree', () => {
+    const got = decode(
+      encode({
+        timeseries: [
+          {
+            labels: [{ name: '__name__', value: 'lat' }],
+            histograms: [
+              {
+                count_int: 1,
+                positive_spans: [{ offset: 0, length: 2 }],
+                positive_deltas: [1],
+                timestamp: 1,
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    assert.equal(got.series[0].histograms.length, 0);
+    assert.match(got.invalid[0], /spans cover 2 buckets but 1 counts/);
+  });
+
+  it('fails on truncated input with IngestInputError, never anything else (property)', () => {
+    const body = encode({
+      timeseries: [
+        { labels: [{ name: '__name__', value: 'up' }], samples: [{ value: 1, timestamp: 1700000000000 }] },
+      ],
+    });
+    for (let cut = 1; cut < body.length; cut++) {
+      try {
+        decode(body.subarray(0, cut));
+      } catch (err) {
+        assert.ok(err instanceof IngestInputError, String(err));
+      }
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        try {
+          decode(Buffer.from(bytes));
+        } catch (err) {
+          assert.ok(err instanceof IngestInputError, String(err));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('RemoteWriteReceiver', () => {
+  it('stores a snappy-compressed request and keeps stale markers bit-exact', async () => {
+    const storage = new MemoryStorage();
+    const receiver = new RemoteWriteReceiver(storage);
+    const body = encode({
+      timeseries: [
+        {
+          labels: [
+            { name: '__name__', value: 'up' },
+            { name: 'job', value: 'node' },
+          ],
+          samples: [
+            { value: 1, timestamp: 1000 },
+            { value: STALE_NAN, timestamp: 2000 },
+          ],
+        },
+        { labels: [{ name: 'no_name', value: 'x' }], samples: [{ value: 1, timestamp: 1000 }] },
+      ],
+    });
+    const summary = await receiver.receive(snappyCompress(body));
+    assert.equal(summary.samples, 2);
+    assert.equal(summary.series, 1);
+    assert.match(summary.rejected[0].reason, /no metric name/);
+    const q = storage.querier();
+    const [s] = [...q.select([{ type: '=', name: '__name__', value: 'up' }], 0, 5000)];
+    assert.deepEqual({ ...s.labels }, { __name__: 'up', job: 'node' });
+    assert.equal(s.v[0], 1);
+    assert.ok(isStaleNaN(s.v[1]));
+  });
+
+  it('refuses bodies that are not snappy, or that decompress past the limit', async () => {
+    const receiver = new RemoteWriteReceiver(new MemoryStorage(), { limits: { maxDecompressedBytes: 10 } });
+    await assert.rejects(
+      receiver.receive(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff])),
+      IngestInputError,
+    );
+    await assert.rejects(
+      receiver.receive(snappyCompress(Buffer.alloc(100))),
+      (err: unknown) => err instanceof IngestLimitError && err.status === 413,
+    );
+  });
+});

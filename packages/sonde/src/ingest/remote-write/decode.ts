@@ -1,0 +1,295 @@
+// Decodes a remote_write WriteRequest straight into a sink, without building
+// the message tree: labels are read once per distinct series (a cache keyed
+// by the series' label bytes hands back the same Labels object across
+// requests) and float samples go to the sink as they are read. Histograms
+// and metadata, rare next to samples, go through the protobufjs types.
+import type { HistogramSample, Labels, MetricMetadata, MetricType } from '../../storage/types.js';
+import { spansToRun } from '../histogram.js';
+import { IngestInputError } from '../limits.js';
+import { HistogramType, MetricMetadataType } from './schema.js';
+
+export interface WriteRequestSink {
+  /** Starts a series; its samples follow. */
+  series(labels: Labels): void;
+  sample(t: number, v: number): void;
+  histogram(t: number, h: HistogramSample): void;
+  /** A histogram that could not be converted, with the reason. */
+  invalid(reason: string): void;
+  metadata(name: string, meta: MetricMetadata): void;
+}
+
+class Reader {
+  pos = 0;
+  constructor(
+    public buf: Buffer,
+    public end: number,
+  ) {}
+
+  varint(): number {
+    const b = this.buf;
+    const start = this.pos;
+    let x = 0;
+    let mul = 1;
+    for (let n = 0; n < 10; n++) {
+      if (this.pos >= this.end) throw truncated(this.pos);
+      const c = b[this.pos++];
+      if (n === 9 && c > 1) throw new IngestInputError(`remote_write: varint too long at byte ${this.pos}`);
+      x += (c & 0x7f) * mul;
+      if (c < 0x80) {
+        // A 10-byte varint is a negative int64 in two's complement; floats cannot hold it exactly.
+        return n === 9 ? negativeVarint(b, start) : x;
+      }
+      mul *= 128;
+    }
+    throw new IngestInputError(`remote_write: varint too long at byte ${this.pos}`);
+  }
+
+  /** The end offset of a length-delimited field starting here. */
+  sub(): number {
+    const len = this.varint();
+    const e = this.pos + len;
+    if (e > this.end) throw truncated(this.pos);
+    return e;
+  }
+
+  skip(wire: number): void {
+    if (wire === 0) this.varint();
+    else if (wire === 1) this.pos += 8;
+    else if (wire === 2) this.pos = this.sub();
+    else if (wire === 5) this.pos += 4;
+    else throw new IngestInputError(`remote_write: unsupported wire type ${wire} at byte ${this.pos}`);
+    if (this.pos > this.end) throw truncated(this.pos);
+  }
+}
+
+function negativeVarint(b: Buffer, start: number): number {
+  let x = 0n;
+  for (let i = 0; i < 10; i++) x |= BigInt(b[start + i] & 0x7f) << BigInt(7 * i);
+  return Number(BigInt.asIntN(64, x));
+}
+
+function truncated(at: number): IngestInputError {
+  return new IngestInputError(`remote_write: message truncated at byte ${at}`);
+}
+
+const METADATA_TYPES: MetricType[] = [
+  'unknown',
+  'counter',
+  'gauge',
+  'histogram',
+  'gaugehistogram',
+  'summary',
+  'info',
+  'stateset',
+];
+
+export interface DecoderOptions {
+  /** Distinct label blocks remembered across requests; the cache is cleared when full. */
+  readonly maxCachedSeries?: number;
+}
+
+export class WriteRequestDecoder {
+  private readonly cache = new Map<string, Labels>();
+  private readonly maxCached: number;
+  // Field ranges of the current TimeSeries, reused between series.
+  private readonly samples: number[] = [];
+  private readonly histograms: number[] = [];
+  private readonly sampleReader = new Reader(Buffer.alloc(0), 0);
+
+  constructor(options: DecoderOptions = {}) {
+    this.maxCached = options.maxCachedSeries ?? 1_000_000;
+  }
+
+  decode(buf: Buffer, sink: WriteRequestSink): void {
+    const r = new Reader(buf, buf.length);
+    while (r.pos < r.end) {
+      const key = r.varint();
+      const field = Math.floor(key / 8);
+      const wire = key & 7;
+      if (field === 1 && wire === 2) {
+        const e = r.sub();
+        this.timeSeries(r, e, sink);
+        r.pos = e;
+      } else if (field === 3 && wire === 2) {
+        const e = r.sub();
+        this.metadata(buf.subarray(r.pos, e), sink);
+        r.pos = e;
+      } else r.skip(wire);
+    }
+  }
+
+  private timeSeries(r: Reader, end: number, sink: WriteRequestSink): void {
+    const buf = r.buf;
+    const samples = this.samples;
+    const histograms = this.histograms;
+    samples.length = 0;
+    histograms.length = 0;
+    let labelStart = -1;
+    let labelEnd = -1;
+    let contiguous = true;
+    const outer = r.end;
+    r.end = end;
+    while (r.pos < end) {
+      const at = r.pos;
+      const key = r.varint();
+      const field = key >>> 3;
+      const wire = key & 7;
+      if (wire !== 2) {
+        r.skip(wire);
+        continue;
+      }
+      const e = r.sub();
+      if (field === 1) {
+        if (labelStart < 0) labelStart = at;
+        else if (labelEnd !== at) contiguous = false;
+        labelEnd = e;
+      } else if (field === 2) samples.push(r.pos, e);
+      else if (field === 4) histograms.push(r.pos, e);
+      r.pos = e;
+    }
+    r.end = outer;
+    let labels: Labels | undefined;
+    let cacheKey: string | undefined;
+    if (labelStart >= 0 && contiguous) {
+      cacheKey = buf.toString('latin1', labelStart, labelEnd);
+      labels = this.cache.get(cacheKey);
+    }
+    if (!labels) {
+      labels = this.readLabels(buf, labelStart < 0 ? end : labelStart, end);
+      if (cacheKey !== undefined) {
+        if (this.cache.size >= this.maxCached) this.cache.clear();
+        this.cache.set(cacheKey, labels);
+      }
+    }
+    sink.series(labels);
+    for (let i = 0; i < samples.length; i += 2) this.sample(buf, samples[i], samples[i + 1], sink);
+    for (let i = 0; i < histograms.length; i += 2)
+      this.histogram(buf.subarray(histograms[i], histograms[i + 1]), sink);
+  }
+
+  private readLabels(buf: Buffer, start: number, end: number): Labels {
+    const labels: Record<string, string> = {};
+    const r = new Reader(buf, end);
+    r.pos = start;
+    while (r.pos < end) {
+      const key = r.varint();
+      const wire = key & 7;
+      if (key >>> 3 !== 1 || wire !== 2) {
+        r.skip(wire);
+        continue;
+      }
+      const e = r.sub();
+      let name = '';
+      let value = '';
+      while (r.pos < e) {
+        const k = r.varint();
+        if ((k & 7) !== 2) {
+          const outer = r.end;
+          r.end = e;
+          r.skip(k & 7);
+          r.end = outer;
+          continue;
+        }
+        const se = r.sub();
+        if (se > e) throw truncated(r.pos);
+        const s = buf.toString('utf8', r.pos, se);
+        if (k >>> 3 === 1) name = s;
+        else if (k >>> 3 === 2) value = s;
+        r.pos = se;
+      }
+      if (value !== '') labels[name] = value;
+    }
+    return labels;
+  }
+
+  private sample(buf: Buffer, start: number, end: number, sink: WriteRequestSink): void {
+    let v = 0;
+    let t = 0;
+    let p = start;
+    const r = this.sampleReader;
+    r.buf = buf;
+    r.end = end;
+    while (p < end) {
+      const key = buf[p];
+      if (key === 0x09) {
+        // field 1, fixed64: the value
+        if (p + 9 > end) throw truncated(p);
+        v = buf.readDoubleLE(p + 1);
+        p += 9;
+      } else if (key === 0x10) {
+        // field 2, varint: the timestamp
+        r.pos = p + 1;
+        t = r.varint();
+        p = r.pos;
+      } else {
+        r.pos = p;
+        const k = r.varint();
+        r.skip(k & 7);
+        p = r.pos;
+      }
+    }
+    sink.sample(t, v);
+  }
+
+  private histogram(bytes: Buffer, sink: WriteRequestSink): void {
+    let m: Record<string, unknown>;
+    try {
+      m = HistogramType.toObject(HistogramType.decode(bytes), {
+        longs: Number,
+        defaults: true,
+        oneofs: true,
+      });
+    } catch (err) {
+      throw new IngestInputError(`remote_write: bad histogram: ${(err as Error).message}`);
+    }
+    const float = m.count === 'count_float';
+    const positive = spansToRun(
+      m.positive_spans as { offset: number; length: number }[],
+      (float ? m.positive_counts : m.positive_deltas) as number[],
+      !float,
+    );
+    const negative = spansToRun(
+      m.negative_spans as { offset: number; length: number }[],
+      (float ? m.negative_counts : m.negative_deltas) as number[],
+      !float,
+    );
+    if (typeof positive === 'string') {
+      sink.invalid(`histogram: ${positive}`);
+      return;
+    }
+    if (typeof negative === 'string') {
+      sink.invalid(`histogram: ${negative}`);
+      return;
+    }
+    const schema = m.schema as number;
+    if (schema < -4 || schema > 8) {
+      sink.invalid(`histogram: schema ${schema} is outside -4..8`);
+      return;
+    }
+    sink.histogram(m.timestamp as number, {
+      schema,
+      zeroThreshold: m.zero_threshold as number,
+      zeroCount: (m.zero_count === 'zero_count_float' ? m.zero_count_float : m.zero_count_int) as number,
+      count: (float ? m.count_float : m.count_int) as number,
+      sum: m.sum as number,
+      positive,
+      negative,
+    });
+  }
+
+  private metadata(bytes: Buffer, sink: WriteRequestSink): void {
+    let m: Record<string, unknown>;
+    try {
+      m = MetricMetadataType.toObject(MetricMetadataType.decode(bytes), { enums: Number, defaults: true });
+    } catch (err) {
+      throw new IngestInputError(`remote_write: bad metadata: ${(err as Error).message}`);
+    }
+    const name = m.metric_family_name as string;
+    if (!name) return;
+    sink.metadata(name, {
+      type: METADATA_TYPES[m.type as number] ?? 'unknown',
+      help: m.help as string,
+      unit: m.unit as string,
+    });
+  }
+}
