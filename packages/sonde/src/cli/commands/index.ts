@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import bench from './bench.js';
 import completion from './completion.js';
+import detect from './detect.js';
 import profile from './profile.js';
 import start from './start.js';
 import token from './token.js';
@@ -10,4 +11,4 @@ import version from './version.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [start, profile, bench, token, completion, version];
+export const commands: RegisterCommand[] = [start, profile, bench, token, detect, completion, version];

@@ -1,0 +1,3 @@
+// Analytics: what sonde concludes from the stored series. Pure functions over
+// Float64Array columns and SeriesData; the API and CLI only wire them to data.
+export * from './anomaly/index.js';
