@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import bench from './bench.js';
 import completion from './completion.js';
 import detect from './detect.js';
+import importCommand from './import.js';
 import profile from './profile.js';
 import start from './start.js';
 import token from './token.js';
@@ -11,4 +12,4 @@ import version from './version.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [start, profile, bench, token, detect, completion, version];
+export const commands: RegisterCommand[] = [start, profile, bench, token, detect, importCommand, completion, version];
