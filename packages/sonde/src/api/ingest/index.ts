@@ -1,0 +1,29 @@
+// The ingest routes, one encapsulated Fastify scope: raw-body parsers for
+// protobuf, OpenMetrics, text and JSON are registered here only, so the
+// other route groups keep Fastify's defaults.
+import { IngestStats, type IngestLimits, resolveLimits } from '../../ingest/index.js';
+import type { RoutePlugin } from '../deps.js';
+import { installRawBodies } from './body.js';
+import { importRoutes } from './import-routes.js';
+import { remoteWriteRoutes } from './remote-write-route.js';
+
+export interface IngestRouteOptions {
+  readonly limits?: Partial<IngestLimits>;
+  /** Counters to render into sonde's /metrics; one is made when not given. */
+  readonly stats?: IngestStats;
+}
+
+/**
+ * Every ingest route: POST /api/v1/import/{prometheus,openmetrics},
+ * /api/v1/write (remote_write), /v1/metrics (OTLP/HTTP) and
+ * /api/sonde/v1/push (the SDK's push format).
+ */
+export function ingestRoutes(options: IngestRouteOptions = {}): RoutePlugin {
+  const limits = resolveLimits(options.limits);
+  const stats = options.stats ?? new IngestStats();
+  return (app, deps) => {
+    installRawBodies(app, limits);
+    importRoutes(app, deps, limits, stats);
+    remoteWriteRoutes(app, deps, limits, stats);
+  };
+}
