@@ -22,4 +22,6 @@ export interface Collector {
   /** Why it is off on this host (no /proc, no nvidia-smi, ...), or null when it can run. */
   unavailableReason(): Promise<string | null>;
   collect(signal: AbortSignal): Promise<readonly MetricFamily[]>;
+  /** Releases what the collector holds between cycles (a child process, timers); optional. */
+  close?(): void | Promise<void>;
 }

@@ -2,6 +2,7 @@
 // A command module default-exports `(program: Command) => void`.
 import type { Command } from 'commander';
 import bench from './bench.js';
+import collect from './collect.js';
 import completion from './completion.js';
 import detect from './detect.js';
 import importCommand from './import.js';
@@ -12,4 +13,14 @@ import version from './version.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [start, profile, bench, token, detect, importCommand, completion, version];
+export const commands: RegisterCommand[] = [
+  start,
+  collect,
+  profile,
+  bench,
+  token,
+  detect,
+  importCommand,
+  completion,
+  version,
+];
