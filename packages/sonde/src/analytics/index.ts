@@ -1,3 +1,4 @@
 // Analytics: what sonde concludes from the stored series. Pure functions over
 // Float64Array columns and SeriesData; the API and CLI only wire them to data.
 export * from './anomaly/index.js';
+export * from './stats/index.js';
