@@ -104,9 +104,16 @@ export function createProbeCollector(probes: readonly ProbeConfig[]): Collector 
         started = true;
         for (const t of targets) schedule(t);
       }
-      const out: MetricFamily[] = [];
-      for (const t of targets) if (t.latest) out.push(...t.latest);
-      return out;
+      // One family per name across targets, as an exporter would expose them.
+      const byName = new Map<string, MetricFamily & { samples: MetricFamily['samples'][number][] }>();
+      for (const t of targets) {
+        for (const f of t.latest ?? []) {
+          const m = byName.get(f.name);
+          if (m) m.samples.push(...f.samples);
+          else byName.set(f.name, { ...f, samples: [...f.samples] });
+        }
+      }
+      return [...byName.values()];
     },
     close() {
       closed = true;
