@@ -43,5 +43,11 @@ export class QueryError extends Error {
 
 export interface QueryEngine {
   instant(expr: string, timeMs: number, opts?: QueryOptions): Promise<QueryValue>;
-  range(expr: string, startMs: number, endMs: number, stepMs: number, opts?: QueryOptions): Promise<QueryValue>;
+  range(
+    expr: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    opts?: QueryOptions,
+  ): Promise<QueryValue>;
 }

@@ -1,0 +1,211 @@
+// The PromQL engine: parses, evaluates over the Storage seam, and shapes the
+// result. Instant queries are range evaluations of one step.
+import type { Storage } from '../storage/types.js';
+import { Evaluator } from './eval/evaluator.js';
+import { QueryContext } from './eval/context.js';
+import { keyOf } from './eval/labels.js';
+import type { EvalValue } from './eval/values.js';
+import './functions/index.js';
+import { type Expr, TYPE_NAME, unwrapParens } from './parser/ast.js';
+import { parseExpr, typeOf } from './parser/parse.js';
+import {
+  type InstantSample,
+  QueryError,
+  type QueryEngine,
+  type QueryOptions,
+  type QueryValue,
+  type RangeSeries,
+} from './types.js';
+
+export interface EngineOptions {
+  /** How far back an instant selector looks for a sample (default 5 m). */
+  readonly lookbackDeltaMs?: number;
+  /** Most samples one query may load or hold (default 50,000,000, as Prometheus). */
+  readonly maxSamples?: number;
+  /** Query timeout (default 2 min, as Prometheus). */
+  readonly timeoutMs?: number;
+  /** Step of subqueries that give none (default 1 m, Prometheus's evaluation interval). */
+  readonly subqueryStepMs?: number;
+  /** Most points per series a range query may return (default 11,000, as Prometheus). */
+  readonly maxPointsPerSeries?: number;
+}
+
+export interface PromQLEngine extends QueryEngine {
+  /** Parses and type-checks an expression; throws QueryError('bad_data'). */
+  parse(expr: string): Expr;
+}
+
+const DEFAULTS = {
+  lookbackDeltaMs: 5 * 60_000,
+  maxSamples: 50_000_000,
+  timeoutMs: 120_000,
+  subqueryStepMs: 60_000,
+  maxPointsPerSeries: 11_000,
+};
+
+/** Whether the instant result keeps the order evaluation gave it. */
+function ordered(e: Expr): boolean {
+  const u = unwrapParens(e);
+  if (u.kind === 'call') return u.name === 'sort' || u.name === 'sort_desc';
+  if (u.kind === 'aggregate') return u.op === 'topk' || u.op === 'bottomk';
+  return false;
+}
+
+/** Sorts in place by label set (Prometheus's order), without touching the items. */
+function sortByLabels<T extends { labels: Readonly<Record<string, string>> }>(items: T[]): T[] {
+  const keyed = items.map((item) => ({ item, key: keyOf({ labels: item.labels }) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (let i = 0; i < items.length; i++) items[i] = keyed[i].item;
+  return items;
+}
+
+export function createQueryEngine(storage: Storage, opts: EngineOptions = {}): PromQLEngine {
+  const cfg = { ...DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
+
+  const run = <T>(
+    start: number,
+    end: number,
+    o: QueryOptions | undefined,
+    fn: (ctx: QueryContext) => T,
+  ): T => {
+    const querier = storage.querier();
+    try {
+      const ctx = new QueryContext(
+        querier,
+        {
+          lookbackDeltaMs: o?.lookbackDeltaMs ?? cfg.lookbackDeltaMs,
+          maxSamples: cfg.maxSamples,
+          deadline: Date.now() + (o?.timeoutMs ?? cfg.timeoutMs),
+          signal: o?.signal,
+          subqueryStepMs: cfg.subqueryStepMs,
+        },
+        start,
+        end,
+      );
+      ctx.checkNow();
+      return fn(ctx);
+    } catch (err) {
+      if (err instanceof QueryError) throw err;
+      if (
+        err instanceof RangeError &&
+        /allocation|Array buffer|Invalid typed array length/i.test(err.message)
+      ) {
+        throw new QueryError(
+          'query processing would load too many samples into memory in query execution',
+          'execution',
+        );
+      }
+      throw new QueryError((err as Error).message ?? String(err), 'execution');
+    } finally {
+      querier.close();
+    }
+  };
+
+  const parse = (expr: string): Expr => parseExpr(expr);
+
+  return {
+    parse,
+
+    async instant(expr: string, timeMs: number, o?: QueryOptions): Promise<QueryValue> {
+      const ast = parse(expr);
+      const t = Math.round(timeMs);
+      return run(t, t, o, (ctx) => {
+        const ev = new Evaluator(ctx, t, t, 1);
+        const val = ev.eval(ast);
+        return toInstant(val, t, ordered(ast));
+      });
+    },
+
+    async range(
+      expr: string,
+      startMs: number,
+      endMs: number,
+      stepMs: number,
+      o?: QueryOptions,
+    ): Promise<QueryValue> {
+      const ast = parse(expr);
+      if (!(stepMs > 0))
+        throw new QueryError(
+          'zero or negative query resolution step widths are not accepted. Try a positive integer',
+          'bad_data',
+        );
+      if (endMs < startMs) throw new QueryError('end timestamp must not be before start time', 'bad_data');
+      const start = Math.round(startMs);
+      const end = Math.round(endMs);
+      const step = Math.round(stepMs);
+      if ((end - start) / step > cfg.maxPointsPerSeries)
+        throw new QueryError(
+          `exceeded maximum resolution of ${cfg.maxPointsPerSeries.toLocaleString('en-US')} points per timeseries. Try decreasing the query resolution (?step=XX)`,
+          'bad_data',
+        );
+      const type = typeOf(ast);
+      if (type !== 'vector' && type !== 'scalar')
+        throw new QueryError(
+          `invalid expression type "${TYPE_NAME[type]}" for range query, must be Scalar or instant Vector`,
+          'bad_data',
+        );
+      return run(start, end, o, (ctx) => {
+        const ev = new Evaluator(ctx, start, end, step);
+        const val = ev.eval(ast);
+        return toMatrix(val, ev);
+      });
+    },
+  };
+}
+
+function toInstant(val: EvalValue, t: number, keepOrder: boolean): QueryValue {
+  switch (val.type) {
+    case 'scalar':
+      return { type: 'scalar', t, v: val.v[0] };
+    case 'string':
+      return { type: 'string', t, v: val.value };
+    case 'vector': {
+      const present = val.series.filter((s) => s.has[0]);
+      if (!keepOrder) sortByLabels(present);
+      const samples: InstantSample[] = present.map((s) => ({ labels: s.labels, t, v: s.v[0] }));
+      return { type: 'vector', samples };
+    }
+    case 'matrix': {
+      const end = (val.atMs ?? t) - val.offsetMs;
+      const start = end - val.rangeMs;
+      const series: RangeSeries[] = [];
+      for (const s of val.series) {
+        let lo = 0;
+        while (lo < s.t.length && s.t[lo] < start) lo++;
+        let hi = lo;
+        while (hi < s.t.length && s.t[hi] <= end) hi++;
+        if (hi > lo) series.push({ labels: s.labels, t: s.t.slice(lo, hi), v: s.v.slice(lo, hi) });
+      }
+      sortByLabels(series);
+      return { type: 'matrix', series };
+    }
+  }
+}
+
+function toMatrix(val: EvalValue, ev: Evaluator): QueryValue {
+  const n = ev.steps;
+  if (val.type === 'scalar') {
+    const t = new Float64Array(n);
+    for (let i = 0; i < n; i++) t[i] = ev.time(i);
+    return { type: 'matrix', series: [{ labels: {}, t, v: Float64Array.from(val.v) }] };
+  }
+  if (val.type !== 'vector')
+    throw new QueryError(`unexpected ${val.type} result for a range query`, 'execution');
+  const series: RangeSeries[] = [];
+  for (const s of val.series) {
+    let count = 0;
+    for (let i = 0; i < n; i++) count += s.has[i];
+    if (count === 0) continue;
+    const t = new Float64Array(count);
+    const v = new Float64Array(count);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      if (!s.has[i]) continue;
+      t[k] = ev.time(i);
+      v[k++] = s.v[i];
+    }
+    series.push({ labels: s.labels, t, v });
+  }
+  sortByLabels(series);
+  return { type: 'matrix', series };
+}
