@@ -20,6 +20,8 @@ export interface LoadOptions {
   /** From the command line: { listen, data_dir, config, log_level }. */
   readonly flags?: Overrides;
   readonly env?: NodeJS.ProcessEnv;
+  /** remote_write URLs from the command line, added to those in the file. */
+  readonly remoteWrite?: readonly string[];
 }
 
 /** The environment variables sonde reads, and the config key each one sets. */
@@ -106,6 +108,10 @@ export function loadConfig(options: LoadOptions = {}): SondeConfig {
       if (key === 'config' || value === undefined) continue;
       setPath(merged, key, value);
     }
+  }
+  if (options.remoteWrite?.length) {
+    const listed = Array.isArray(merged.remote_write) ? merged.remote_write : [];
+    merged.remote_write = [...listed, ...options.remoteWrite.map((url) => ({ url }))];
   }
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {

@@ -139,11 +139,47 @@ export const collectSchema = z
   })
   .strict();
 
+export const remoteWriteSchema = z
+  .object({
+    url: z.string().url(),
+    name: z.string().optional(),
+    remote_timeout: duration.default('30s'),
+    headers: z.record(z.string(), z.string()).default({}),
+    basic_auth: z.object({ username: z.string(), password: z.string() }).strict().optional(),
+    authorization: z.object({ credentials: z.string() }).strict().optional(),
+    tls_config: z
+      .object({
+        ca_file: z.string().optional(),
+        cert_file: z.string().optional(),
+        key_file: z.string().optional(),
+        insecure_skip_verify: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
+    queue_config: z
+      .object({
+        shards: z.number().int().min(1).max(64).default(2),
+        max_samples_per_send: z.number().int().min(1).max(100_000).default(2000),
+        /** Bytes kept per shard while the remote is unreachable; past it the oldest data goes first. */
+        max_bytes: z
+          .number()
+          .int()
+          .positive()
+          .default(256 * 1024 * 1024),
+      })
+      .strict()
+      .default({ shards: 2, max_samples_per_send: 2000, max_bytes: 256 * 1024 * 1024 }),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     listen: hostPort.default('127.0.0.1:9977'),
     data_dir: z.string().min(1).default('./data'),
     log_level: z.enum(logLevels).default('info'),
+    /** Agent mode: collect and forward to remote_write only; no local store. */
+    agent: z.boolean().default(false),
+    remote_write: z.array(remoteWriteSchema).default([]),
     /** Allow listening beyond loopback without authentication (logged loudly). */
     insecure: z.boolean().default(false),
     auth: z

@@ -11,6 +11,7 @@ import { type SondeConfig, parseDuration } from '../config/index.js';
 import type { QueryEngine } from '../query/types.js';
 import { MemoryStorage, type Storage } from '../storage/index.js';
 import { TokenStore } from '../api/auth/index.js';
+import { createRemoteWriters, forwardOnly, withForwarding } from '../forward/index.js';
 import { authRequired, exposureProblem, isLoopbackHost as isLoopback } from './exposure.js';
 import { createSelfMetrics } from './self-metrics.js';
 
@@ -41,7 +42,15 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
   }
   const startedAt = Date.now();
   let ready = false;
-  const storage: Storage = new MemoryStorage();
+  if (config.agent && config.remote_write.length === 0) {
+    throw new Error(
+      'agent mode forwards everything to remote_write, but no remote_write url is configured (--remote-write URL)',
+    );
+  }
+  const writers = createRemoteWriters(config, logger.child({ component: 'remote_write' }));
+  const local: Storage | null = config.agent ? null : new MemoryStorage();
+  const storage: Storage = local ? withForwarding(local, writers) : forwardOnly(writers);
+  for (const w of writers) w.start();
   const engine: QueryEngine = {
     instant: async () => ({ type: 'vector', samples: [] }),
     range: async () => ({ type: 'matrix', series: [] }),
@@ -90,6 +99,7 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
         logger.info({ reason }, 'shutting down');
         await http.close();
         await storage.close();
+        await Promise.all(writers.map((w) => w.stop()));
         logger.info('stopped cleanly');
       })();
       return stopping;

@@ -13,15 +13,27 @@ const LO = LITTLE ? 0 : 1;
 u32[HI] = STALE_NAN_BITS_HI;
 u32[LO] = STALE_NAN_BITS_LO;
 /**
- * The stale marker as a number. Keep it in typed arrays: V8 may canonicalise
- * NaN payloads held in plain JS arrays, so compare with `isStaleNaN`, never `===`.
+ * The stale marker as a number. Compare with `isStaleNaN`, never `===`.
+ * Prometheus's pattern is a signalling NaN, and some V8 paths (plain-array
+ * literals among them) quieten it to 0x7ff8000000000002 on the way, so the
+ * test ignores the quiet bit; writers that leave the process (remote_write,
+ * storage) write the exact Prometheus pattern back with `writeStaleNaN`.
  */
 export const STALE_NAN: number = f64[0];
+
+const QUIET_BIT = 0x00080000;
 
 export function isStaleNaN(v: number): boolean {
   if (v === v) return false;
   f64[0] = v;
-  return u32[HI] === STALE_NAN_BITS_HI && u32[LO] === STALE_NAN_BITS_LO;
+  return (u32[HI] & ~QUIET_BIT) === STALE_NAN_BITS_HI && u32[LO] === STALE_NAN_BITS_LO;
+}
+
+/** Writes Prometheus's exact stale-marker bits, little-endian, at `offset`. */
+export function writeStaleNaN(buf: Uint8Array, offset: number): void {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  view.setUint32(offset, STALE_NAN_BITS_LO, true);
+  view.setUint32(offset + 4, STALE_NAN_BITS_HI, true);
 }
 
 /** A stable identity string for a label set (sorted names; separators that cannot appear in names). */

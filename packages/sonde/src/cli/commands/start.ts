@@ -11,6 +11,8 @@ interface StartFlags {
   config?: string;
   logLevel?: string;
   insecure?: boolean;
+  agent?: boolean;
+  remoteWrite?: string[];
 }
 
 export default function register(program: Command): void {
@@ -22,6 +24,12 @@ export default function register(program: Command): void {
     .option('--config <file>', 'YAML config file (env SONDE_CONFIG)')
     .option('--log-level <level>', 'trace|debug|info|warn|error|fatal|silent (env SONDE_LOG_LEVEL)')
     .option('--insecure', 'allow listening beyond loopback without authentication')
+    .option('--agent', 'agent mode: collect and forward to remote_write only, no local store')
+    .option(
+      '--remote-write <url>',
+      'also send everything to this remote_write endpoint (repeatable)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
     .action(async (flags: StartFlags) => {
       let config: ReturnType<typeof loadConfig>;
       try {
@@ -32,7 +40,9 @@ export default function register(program: Command): void {
             config: flags.config,
             log_level: flags.logLevel,
             insecure: flags.insecure,
+            agent: flags.agent,
           },
+          remoteWrite: flags.remoteWrite,
         });
       } catch (err) {
         if (err instanceof ConfigError) {

@@ -1,0 +1,174 @@
+// Forwards appended samples to one remote_write endpoint: on commit the
+// samples are split into shards by series (so each series stays in order),
+// encoded and snappy-compressed into requests, and made durable in each
+// shard's disk queue before commit returns; shard senders deliver them.
+import { join } from 'node:path';
+import { snappyCompress } from '../ingest/index.js';
+import { labelsKey } from '../storage/labels.js';
+import type { Labels } from '../storage/types.js';
+import { DiskQueue, type QueueRecord } from './disk-queue.js';
+import { type RemoteEndpoint, RemoteWriteClient } from './remote-write-client.js';
+import { type SenderCounters, type SenderLogger, ShardSender } from './shard-sender.js';
+import { type SeriesBatch, encodeWriteRequest } from './write-request-encoder.js';
+
+export interface RemoteWriterOptions {
+  readonly endpoint: RemoteEndpoint;
+  /** Where the shards' queues live. */
+  readonly dir: string;
+  readonly shards?: number;
+  readonly maxSamplesPerSend?: number;
+  /** Cap on queued bytes per shard; past it the oldest data goes first. */
+  readonly maxQueueBytesPerShard?: number;
+  readonly logger?: SenderLogger;
+}
+
+interface PendingSeries {
+  readonly labels: Labels;
+  t: number[];
+  v: Float64Array;
+  n: number;
+}
+
+export interface RemoteWriterStats extends SenderCounters {
+  readonly target: string;
+  readonly queuedBytes: number;
+  readonly samplesDroppedQueueFull: number;
+  readonly pendingShards: number;
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+export class RemoteWriter {
+  private readonly client: RemoteWriteClient;
+  private readonly queues: DiskQueue[] = [];
+  private readonly senders: ShardSender[] = [];
+  private readonly counters: SenderCounters = {
+    samplesSent: 0,
+    samplesDropped: 0,
+    requestsFailed: 0,
+    retries: 0,
+    lastError: null,
+  };
+  private pending = new Map<Labels, PendingSeries>();
+  private readonly shardOf = new WeakMap<Labels, number>();
+  private readonly maxSamplesPerSend: number;
+
+  constructor(options: RemoteWriterOptions) {
+    this.client = new RemoteWriteClient(options.endpoint);
+    this.maxSamplesPerSend = options.maxSamplesPerSend ?? 2000;
+    const shards = Math.max(1, options.shards ?? 2);
+    for (let i = 0; i < shards; i++) {
+      const queue = new DiskQueue({
+        dir: join(options.dir, `shard-${i}`),
+        maxBytes: options.maxQueueBytesPerShard ?? 256 * 1024 * 1024,
+      });
+      this.queues.push(queue);
+      this.senders.push(new ShardSender(queue, this.client, this.counters, options.logger));
+    }
+  }
+
+  start(): void {
+    for (const s of this.senders) s.start();
+  }
+
+  append(labels: Labels, t: number, v: number): void {
+    let p = this.pending.get(labels);
+    if (!p) this.pending.set(labels, (p = { labels, t: [], v: new Float64Array(4), n: 0 }));
+    if (p.n === p.v.length) {
+      const grown = new Float64Array(p.n * 2);
+      grown.set(p.v);
+      p.v = grown;
+    }
+    p.t.push(t);
+    p.v[p.n++] = v;
+  }
+
+  /** Makes everything appended since the last commit durable in the queues. */
+  commit(): void {
+    if (this.pending.size === 0) return;
+    const perShard: SeriesBatch[][] = this.queues.map(() => []);
+    for (const p of this.pending.values()) {
+      let shard = this.shardOf.get(p.labels);
+      if (shard === undefined) {
+        shard = hash(labelsKey(p.labels)) % this.queues.length;
+        this.shardOf.set(p.labels, shard);
+      }
+      perShard[shard].push({ labels: p.labels, t: p.t, v: p.v.subarray(0, p.n) });
+    }
+    this.pending = new Map();
+    perShard.forEach((series, i) => {
+      if (series.length === 0) return;
+      this.queues[i].push(this.toRecords(series));
+      this.senders[i].notify();
+    });
+  }
+
+  rollback(): void {
+    this.pending = new Map();
+  }
+
+  /** Splits series into requests of at most maxSamplesPerSend samples. */
+  private toRecords(series: readonly SeriesBatch[]): QueueRecord[] {
+    const records: QueueRecord[] = [];
+    let batch: SeriesBatch[] = [];
+    let count = 0;
+    const flush = () => {
+      if (count === 0) return;
+      records.push({ payload: snappyCompress(encodeWriteRequest(batch)), weight: count });
+      batch = [];
+      count = 0;
+    };
+    for (const s of series) {
+      for (let from = 0; from < s.t.length; ) {
+        const take = Math.min(s.t.length - from, this.maxSamplesPerSend - count);
+        batch.push(
+          from === 0 && take === s.t.length
+            ? s
+            : {
+                labels: s.labels,
+                t: Array.prototype.slice.call(s.t, from, from + take),
+                v: (s.v as Float64Array).subarray(from, from + take),
+              },
+        );
+        count += take;
+        from += take;
+        if (count >= this.maxSamplesPerSend) flush();
+      }
+    }
+    flush();
+    return records;
+  }
+
+  stats(): RemoteWriterStats {
+    let queuedBytes = 0;
+    let droppedFull = 0;
+    let pendingShards = 0;
+    for (const q of this.queues) {
+      queuedBytes += q.bytes;
+      droppedFull += q.droppedWeight;
+      if (!q.empty) pendingShards++;
+    }
+    return {
+      ...this.counters,
+      target: this.client.target,
+      queuedBytes,
+      samplesDroppedQueueFull: droppedFull,
+      pendingShards,
+    };
+  }
+
+  /** True when everything committed has been delivered (or dropped). */
+  get drained(): boolean {
+    return this.queues.every((q) => q.empty);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.senders.map((s) => s.stop()));
+    for (const q of this.queues) q.close();
+    this.client.close();
+  }
+}
