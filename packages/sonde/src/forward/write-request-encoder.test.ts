@@ -57,7 +57,9 @@ describe('encodeWriteRequest', () => {
             ts.samples.map((s) => s.timestamp),
             Array.from(batches[i].t),
           );
-          ts.samples.forEach((s, j) => assert.ok(Object.is(s.value, batches[i].v[j])));
+          ts.samples.forEach((s, j) => {
+            assert.ok(Object.is(s.value, batches[i].v[j]));
+          });
         });
       }),
     );

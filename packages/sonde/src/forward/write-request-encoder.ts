@@ -39,7 +39,10 @@ class Writer {
     this.buf[this.pos++] = n;
   }
   int64(n: number): void {
-    if (n >= 0) return this.varint(n);
+    if (n >= 0) {
+      this.varint(n);
+      return;
+    }
     // Two's complement of a negative integer as an unsigned 64-bit varint.
     let v = BigInt.asUintN(64, BigInt(n));
     for (let i = 0; i < 9; i++) {
@@ -49,7 +52,7 @@ class Writer {
     this.buf[this.pos++] = Number(v);
   }
   double(v: number): void {
-    if (v !== v && isStaleNaN(v)) writeStaleNaN(this.buf, this.pos);
+    if (Number.isNaN(v) && isStaleNaN(v)) writeStaleNaN(this.buf, this.pos);
     else this.buf.writeDoubleLE(v, this.pos);
     this.pos += 8;
   }

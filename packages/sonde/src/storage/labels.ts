@@ -24,7 +24,7 @@ export const STALE_NAN: number = f64[0];
 const QUIET_BIT = 0x00080000;
 
 export function isStaleNaN(v: number): boolean {
-  if (v === v) return false;
+  if (!Number.isNaN(v)) return false;
   f64[0] = v;
   return (u32[HI] & ~QUIET_BIT) === STALE_NAN_BITS_HI && u32[LO] === STALE_NAN_BITS_LO;
 }
