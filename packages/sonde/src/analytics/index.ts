@@ -2,3 +2,4 @@
 // Float64Array columns and SeriesData; the API and CLI only wire them to data.
 export * from './anomaly/index.js';
 export * from './stats/index.js';
+export * from './forecast/index.js';
