@@ -8,6 +8,12 @@ import type { Logger } from 'pino';
 import { createApiServer } from '../api/server.js';
 import type { RoutePlugin } from '../api/deps.js';
 import { type SondeConfig, parseDuration } from '../config/index.js';
+import { hostname } from 'node:os';
+import { createCollectors } from '../collect/all.js';
+import { appendFamilies, createCollectionLoop } from '../collect/index.js';
+import { ingestRoutes } from '../api/ingest/index.js';
+import { createLiveRoutes } from '../api/live/index.js';
+import { createQueryEngine } from '../query/index.js';
 import type { QueryEngine } from '../query/types.js';
 import { MemoryStorage, type Storage } from '../storage/index.js';
 import { TokenStore } from '../api/auth/index.js';
@@ -51,18 +57,37 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
   const local: Storage | null = config.agent ? null : new MemoryStorage();
   const storage: Storage = local ? withForwarding(local, writers) : forwardOnly(writers);
   for (const w of writers) w.start();
-  const engine: QueryEngine = {
-    instant: async () => ({ type: 'vector', samples: [] }),
-    range: async () => ({ type: 'matrix', series: [] }),
-  };
+  const engine: QueryEngine = createQueryEngine(storage);
   const self = createSelfMetrics();
-  const plugins: RoutePlugin[] = [];
+  const plugins: RoutePlugin[] = [ingestRoutes(), createLiveRoutes()];
+
+  const collectLog = logger.child({ component: 'collect' });
+  const { collectors, off } = await createCollectors(config.collect);
+  if (off.length > 0) collectLog.info({ off: off.map((o) => `${o.name}: ${o.reason}`) }, 'collectors off');
+  const hostLabels = Object.freeze({ instance: hostname(), job: 'sonde' });
+  let collectedOnce = false;
+  const collection = createCollectionLoop({
+    collectors,
+    intervalMs: parseDuration(config.collect.interval),
+    timeoutMs: parseDuration(config.collect.timeout),
+    logger: collectLog,
+    async onCycle(families, tMs) {
+      const appender = storage.appender();
+      appendFamilies(appender, families, tMs, hostLabels);
+      try {
+        const result = await appender.commit();
+        if (result.accepted > 0) collectedOnce = true;
+      } catch (err) {
+        collectLog.error({ err }, 'could not store a collection cycle');
+      }
+    },
+  });
   const deps = { config, storage, engine, logger, startedAt };
 
   const http = await createApiServer({
     deps,
     plugins,
-    isReady: () => ready,
+    isReady: () => ready && collectedOnce,
     selfMetrics: self.render,
     ...(checkTokens ? { auth: tokens } : {}),
   });
@@ -72,6 +97,7 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
   const scheme = config.tls ? 'https' : 'http';
   const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   const intervalMs = parseDuration(config.collect.interval);
+  collection.start();
   ready = true;
   logger.info(
     { url, dataDir: config.data_dir, intervalMs, auth: checkTokens ? 'tokens' : 'none (loopback)' },
@@ -97,6 +123,7 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
       stopping ??= (async () => {
         ready = false;
         logger.info({ reason }, 'shutting down');
+        await collection.stop();
         await http.close();
         await storage.close();
         await Promise.all(writers.map((w) => w.stop()));
