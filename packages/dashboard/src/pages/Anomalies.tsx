@@ -1,0 +1,41 @@
+// Anomalies and changes: what is anomalous now and recently, and for a
+// chosen incident window, which series changed most.
+import { Insights } from '../components/Insights';
+import { TimeRangePicker, rangeFromParams } from '../components/TimeRange';
+import { setParams, useLocation } from '../lib/router';
+
+export function Anomalies() {
+  const loc = useLocation();
+  const range = rangeFromParams(loc.params, '1h');
+  const end = range.end ?? Math.floor(Date.now() / 60_000) * 60_000;
+  const start = end - range.windowMs;
+  return (
+    <section class="page" aria-labelledby="page-h">
+      <div class="page-head">
+        <div>
+          <h1 id="page-h">Anomalies and changes</h1>
+          <p>Series behaving unlike their own past, and what changed most in an incident window.</p>
+        </div>
+      </div>
+      <div class="cols-2">
+        <Insights kind="anomalies" title="Anomalous now" limit={12} />
+        <Insights kind="anomalies" title="Recent anomalies (24 h)" params={{ window: '24h' }} limit={12} />
+      </div>
+      <section class="panel" aria-labelledby="changes-h">
+        <div class="panel-head">
+          <h2 id="changes-h">What changed</h2>
+          <span class="muted">
+            pick the incident window; series are ranked by how much they moved against the window before it
+          </span>
+        </div>
+        <TimeRangePicker params={loc.params} onChange={(x) => setParams(x)} />
+      </section>
+      <Insights
+        kind="changes"
+        title={`Ranked changes, ${range.label}`}
+        params={{ start: start / 1000, end: end / 1000 }}
+        limit={20}
+      />
+    </section>
+  );
+}
