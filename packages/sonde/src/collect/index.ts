@@ -20,3 +20,10 @@ export {
 } from './loop.js';
 export { createGpuCollector, type GpuCollectorOptions } from './gpu/nvidia-smi.js';
 export { DEFAULT_PATHS, type HostPaths, LINUX_COLLECTORS } from './linux/index.js';
+export { createCollectors } from './all.js';
+export {
+  createProcessCollector,
+  type ProcessCollectorOptions,
+  type ProcessGroupConfig,
+} from './process/process.js';
+export { createProbeCollector, type ProbeConfig } from './probe/probes.js';
