@@ -3,3 +3,4 @@
 export * from './anomaly/index.js';
 export * from './stats/index.js';
 export * from './forecast/index.js';
+export * from './changes/index.js';
