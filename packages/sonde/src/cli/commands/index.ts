@@ -2,6 +2,7 @@
 // A command module default-exports `(program: Command) => void`.
 import type { Command } from 'commander';
 import bench from './bench.js';
+import check from './check.js';
 import collect from './collect.js';
 import completion from './completion.js';
 import detect from './detect.js';
@@ -18,6 +19,7 @@ export const commands: RegisterCommand[] = [
   collect,
   profile,
   bench,
+  check,
   token,
   detect,
   importCommand,
