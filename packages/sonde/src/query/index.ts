@@ -21,3 +21,4 @@ export type {
 export type * from './parser/ast.js';
 export { parseExpr } from './parser/parse.js';
 export { formatFloatF } from './eval/aggregate.js';
+export { formatExpr } from './parser/format.js';
