@@ -50,3 +50,13 @@ export { snappyCompress, snappyUncompress } from './snappy.js';
 export { RemoteWriteReceiver, type RemoteWriteOptions } from './remote-write/receive.js';
 export { WriteRequestDecoder, type WriteRequestSink } from './remote-write/decode.js';
 export { WriteRequestType } from './remote-write/schema.js';
+export {
+  OtlpReceiver,
+  decodeOtlp,
+  encodeOtlpResponse,
+  type OtlpEncoding,
+  type OtlpReceiverOptions,
+  type OtlpResult,
+} from './otlp/receive.js';
+export { ExportMetricsServiceRequest, ExportMetricsServiceResponse } from './otlp/schema.js';
+export { labelName as otlpLabelName, metricName as otlpMetricName } from './otlp/names.js';

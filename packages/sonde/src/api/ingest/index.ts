@@ -5,6 +5,7 @@ import { IngestStats, type IngestLimits, resolveLimits } from '../../ingest/inde
 import type { RoutePlugin } from '../deps.js';
 import { installRawBodies } from './body.js';
 import { importRoutes } from './import-routes.js';
+import { otlpRoutes } from './otlp-route.js';
 import { remoteWriteRoutes } from './remote-write-route.js';
 
 export interface IngestRouteOptions {
@@ -25,5 +26,6 @@ export function ingestRoutes(options: IngestRouteOptions = {}): RoutePlugin {
     installRawBodies(app, limits);
     importRoutes(app, deps, limits, stats);
     remoteWriteRoutes(app, deps, limits, stats);
+    otlpRoutes(app, deps, limits, stats);
   };
 }
