@@ -108,3 +108,62 @@ describe('sonde bench', () => {
     assert.match(r.stderr, /--runs must be an integer/);
   });
 });
+
+describe('sonde compare', () => {
+  async function benchFile(name: string, walls: number[]): Promise<string> {
+    const path = join(dir, name);
+    const runs = walls.map((w) => ({ wallSeconds: w, cpuSeconds: w * 0.9, peakRssBytes: 50e6, exitCode: 0 }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        format: 'sonde-bench/1',
+        command: ['node', 'x.js'],
+        startedAt: new Date().toISOString(),
+        host: { hostname: 'h', platform: 'linux/x64', cpus: 2, node: 'v20' },
+        warmup: 1,
+        runs,
+      }),
+    );
+    return path;
+  }
+  const around = (center: number, n: number) =>
+    Array.from({ length: n }, (_, i) => center * (1 + ((i % 5) - 2) * 0.004));
+
+  it('exits 1 on a clear regression and writes a Markdown summary', async () => {
+    const base = await benchFile('base.json', around(1.0, 20));
+    const slow = await benchFile('slow.json', around(1.3, 20));
+    const r = await runCli(['compare', base, slow, '--markdown']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /\| wall time \| 1\.000 s \| 1\.300 s \| \+30\.0% \|/);
+    assert.match(r.stdout, /regression/);
+  });
+
+  it('exits 0 when nothing changed beyond noise, or things improved', async () => {
+    const base = await benchFile('base2.json', around(1.0, 20));
+    const same = await benchFile('same.json', around(1.001, 20));
+    const fast = await benchFile('fast.json', around(0.7, 20));
+    const r1 = await runCli(['compare', base, same]);
+    assert.equal(r1.code, 0, r1.stdout);
+    assert.match(r1.stdout, /no significant change/);
+    const r2 = await runCli(['compare', base, fast, '--json']);
+    assert.equal(r2.code, 0);
+    assert.equal(
+      (JSON.parse(r2.stdout) as { comparison: { verdict: string } }[])[0].comparison.verdict,
+      'improvement',
+    );
+  });
+
+  it('names a file that is not a bench file, with exit code 3', async () => {
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, '{"format":"other"}');
+    const r = await runCli(['compare', bad, bad]);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /bad\.json is not a sonde bench file: format/);
+  });
+
+  it('asks for both windows with --query (usage error)', async () => {
+    const r = await runCli(['compare', '--query', 'up', '--baseline', '-2h..-1h']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--baseline and --current/);
+  });
+});

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import bench from './bench.js';
 import check from './check.js';
 import collect from './collect.js';
+import compare from './compare.js';
 import completion from './completion.js';
 import detect from './detect.js';
 import importCommand from './import.js';
@@ -19,6 +20,7 @@ export const commands: RegisterCommand[] = [
   collect,
   profile,
   bench,
+  compare,
   check,
   token,
   detect,
