@@ -124,6 +124,7 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
         ready = false;
         logger.info({ reason }, 'shutting down');
         await collection.stop();
+        for (const c of collectors) c.close?.();
         await http.close();
         await storage.close();
         await Promise.all(writers.map((w) => w.stop()));
