@@ -60,3 +60,4 @@ export {
 } from './otlp/receive.js';
 export { ExportMetricsServiceRequest, ExportMetricsServiceResponse } from './otlp/schema.js';
 export { labelName as otlpLabelName, metricName as otlpMetricName } from './otlp/names.js';
+export { parsePushBody, pushSchema, storePush, type PushBody, type PushOptions } from './push.js';

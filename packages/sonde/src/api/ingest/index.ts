@@ -6,6 +6,7 @@ import type { RoutePlugin } from '../deps.js';
 import { installRawBodies } from './body.js';
 import { importRoutes } from './import-routes.js';
 import { otlpRoutes } from './otlp-route.js';
+import { pushRoutes } from './push-route.js';
 import { remoteWriteRoutes } from './remote-write-route.js';
 
 export interface IngestRouteOptions {
@@ -27,5 +28,6 @@ export function ingestRoutes(options: IngestRouteOptions = {}): RoutePlugin {
     importRoutes(app, deps, limits, stats);
     remoteWriteRoutes(app, deps, limits, stats);
     otlpRoutes(app, deps, limits, stats);
+    pushRoutes(app, deps, limits, stats);
   };
 }
