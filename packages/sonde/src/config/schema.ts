@@ -172,6 +172,19 @@ export const remoteWriteSchema = z
   })
   .strict();
 
+/** Bounds on what one ingest request (import, remote_write, OTLP, push) may carry. */
+export const ingestSchema = z
+  .object({
+    max_body_bytes: z.number().int().positive().default(32 * 1024 * 1024),
+    max_decompressed_bytes: z.number().int().positive().default(256 * 1024 * 1024),
+    max_samples_per_request: z.number().int().positive().default(5_000_000),
+    max_series_per_request: z.number().int().positive().default(1_000_000),
+    max_labels_per_series: z.number().int().positive().default(64),
+    max_label_name_length: z.number().int().positive().default(256),
+    max_label_value_length: z.number().int().positive().default(4096),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     listen: hostPort.default('127.0.0.1:9977'),
@@ -180,6 +193,7 @@ export const configSchema = z
     /** Agent mode: collect and forward to remote_write only; no local store. */
     agent: z.boolean().default(false),
     remote_write: z.array(remoteWriteSchema).default([]),
+    ingest: ingestSchema.default(ingestSchema.parse({})),
     /** Allow listening beyond loopback without authentication (logged loudly). */
     insecure: z.boolean().default(false),
     auth: z
