@@ -4,3 +4,5 @@ export * from './anomaly/index.js';
 export * from './stats/index.js';
 export * from './forecast/index.js';
 export * from './changes/index.js';
+export * from './system/index.js';
+export * from './app/index.js';

@@ -18,7 +18,6 @@ export class HoltWinters {
   trend = 0;
   private readonly season: Float64Array;
   private idx = 0;
-  private n = 0;
   private readonly init: number[] = [];
   private sse = 0;
   private errors = 0;
@@ -47,7 +46,6 @@ export class HoltWinters {
   update(x: number): number {
     if (!this.ready) {
       if (Number.isFinite(x)) this.init.push(x);
-      this.n++;
       if (this.init.length >= Math.max(2 * this.m, 3)) this.initialise();
       return Number.NaN;
     }
@@ -66,7 +64,6 @@ export class HoltWinters {
       this.season[this.idx] = gamma * (x - this.level) + (1 - gamma) * s;
       this.idx = (this.idx + 1) % m;
     }
-    this.n++;
     return e;
   }
 
