@@ -6,3 +6,4 @@ export * from './forecast/index.js';
 export * from './changes/index.js';
 export * from './system/index.js';
 export * from './app/index.js';
+export * from './recommend/index.js';

@@ -1,0 +1,10 @@
+export {
+  type AnomalyFinding,
+  type CapacityFinding,
+  duration,
+  type Findings,
+  type Priority,
+  type Recommendation,
+  recommend,
+  seriesName,
+} from './recommendations.js';
