@@ -147,6 +147,13 @@ class Builder {
             .startsWith('(')
         )
           this.fail(at, `unknown function with name ${JSON.stringify(tok)}`);
+        const before = /([a-zA-Z_][a-zA-Z0-9_:]*)\s*$/.exec(this.q.slice(0, at));
+        if (
+          tok === '(' &&
+          before &&
+          !/^(by|without|on|ignoring|group_left|group_right|bool|offset)$/i.test(before[1])
+        )
+          this.fail(before.index, `unknown function with name ${JSON.stringify(before[1])}`);
         this.fail(at, `unexpected ${JSON.stringify(tok)}`);
       }
     } while (cur.next());
