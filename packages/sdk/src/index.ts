@@ -38,3 +38,4 @@ import { register } from './registry.js';
 /** The default registry's content type (prom-client's `contentType`). */
 export const contentType = register.contentType;
 export { collectDefaultMetrics, type DefaultMetricsConfiguration, metricsList } from './runtime/index.js';
+export * from './middleware/index.js';
