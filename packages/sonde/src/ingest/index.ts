@@ -41,7 +41,9 @@ export {
   DEFAULT_INGEST_LIMITS,
   IngestInputError,
   IngestLimitError,
+  limitsFromConfig,
   resolveLimits,
+  type IngestConfigSection,
   type IngestLimits,
 } from './limits.js';
 export { REDACTED, redactValue } from './redact.js';

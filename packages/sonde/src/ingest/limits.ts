@@ -51,3 +51,28 @@ export class IngestInputError extends Error {
     this.name = 'IngestInputError';
   }
 }
+
+/** The `ingest:` section of sonde's config, as limits. */
+export interface IngestConfigSection {
+  readonly max_body_bytes?: number;
+  readonly max_decompressed_bytes?: number;
+  readonly max_samples_per_request?: number;
+  readonly max_series_per_request?: number;
+  readonly max_labels_per_series?: number;
+  readonly max_label_name_length?: number;
+  readonly max_label_value_length?: number;
+}
+
+export function limitsFromConfig(c: IngestConfigSection | undefined): IngestLimits {
+  const d = DEFAULT_INGEST_LIMITS;
+  return {
+    ...d,
+    maxBodyBytes: c?.max_body_bytes ?? d.maxBodyBytes,
+    maxDecompressedBytes: c?.max_decompressed_bytes ?? d.maxDecompressedBytes,
+    maxSamplesPerRequest: c?.max_samples_per_request ?? d.maxSamplesPerRequest,
+    maxSeriesPerRequest: c?.max_series_per_request ?? d.maxSeriesPerRequest,
+    maxLabelsPerSeries: c?.max_labels_per_series ?? d.maxLabelsPerSeries,
+    maxLabelNameLength: c?.max_label_name_length ?? d.maxLabelNameLength,
+    maxLabelValueLength: c?.max_label_value_length ?? d.maxLabelValueLength,
+  };
+}

@@ -65,6 +65,19 @@ describe('POST /api/v1/import/*', () => {
     assert.equal(selectAll(t.storage, 'x').length, 0);
   });
 
+  it("takes its limits from the config's ingest section", async () => {
+    const ingest = { max_samples_per_request: 1 } as Parameters<typeof ingestApp>[2]['ingest'];
+    t = await ingestApp({}, undefined, { ingest });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/import/prometheus',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'x 1 1\nx 2 2\n',
+    });
+    assert.equal(res.statusCode, 422);
+    assert.match(res.json().error, /more than 1 samples \(ingest.max_samples_per_request\)/);
+  });
+
   it('bounds gzip bombs by the decompressed limit', async () => {
     t = await ingestApp({ limits: { maxDecompressedBytes: 1000 } });
     const res = await t.app.inject({

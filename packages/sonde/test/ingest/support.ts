@@ -18,10 +18,11 @@ export interface IngestApp {
 export async function ingestApp(
   options: IngestRouteOptions = {},
   storage: Storage = new MemoryStorage(),
+  config: Partial<SondeConfig> = {},
 ): Promise<IngestApp> {
   const stats = options.stats ?? new IngestStats();
   const deps: ApiDeps = {
-    config: {} as SondeConfig,
+    config: config as SondeConfig,
     storage,
     engine: {} as ApiDeps['engine'],
     logger: pino({ level: 'silent' }),
