@@ -39,3 +39,10 @@ import { register } from './registry.js';
 export const contentType = register.contentType;
 export { collectDefaultMetrics, type DefaultMetricsConfiguration, metricsList } from './runtime/index.js';
 export * from './middleware/index.js';
+export {
+  type HandlerOptions,
+  type MetricsServer,
+  metricsHandler,
+  type ServeOptions,
+  serve,
+} from './serve.js';
