@@ -100,7 +100,14 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
   collection.start();
   ready = true;
   logger.info(
-    { url, dataDir: config.data_dir, intervalMs, auth: checkTokens ? 'tokens' : 'none (loopback)' },
+    {
+      url,
+      dataDir: config.data_dir,
+      intervalMs,
+      auth: checkTokens ? 'tokens' : 'none (loopback)',
+      mode: config.agent ? 'agent' : 'server',
+      remoteWrite: writers.map((w) => w.stats().target),
+    },
     'listening',
   );
 
