@@ -46,3 +46,12 @@ export {
   type ServeOptions,
   serve,
 } from './serve.js';
+export { type MetricSnapshot, type SeriesSnapshot, snapshotRegistry } from './snapshot.js';
+export {
+  buildPushBody,
+  type PushBody,
+  type Pusher,
+  type PushOptions,
+  type PushSeries,
+  push,
+} from './push.js';

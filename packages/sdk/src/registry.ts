@@ -88,6 +88,16 @@ export class Registry<BoundContentType extends RegistryContentType = RegistryCon
     this._defaultVersion++;
   }
 
+  /** The labels set by setDefaultLabels (a copy). */
+  getDefaultLabels(): Record<string, string> {
+    return { ...this._defaultLabels };
+  }
+
+  /** Runs every metric's `collect` callback (for exporters that read the metrics directly). */
+  collectAll(): Promise<void> {
+    return this.runCollect(this._metrics.values());
+  }
+
   private async runCollect(metrics: Iterable<Metric>): Promise<void> {
     let pending: Promise<unknown>[] | undefined;
     for (const m of metrics) {
