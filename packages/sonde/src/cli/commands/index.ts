@@ -1,6 +1,7 @@
 // Every `sonde <command>` module; main.ts registers them in this order.
 // A command module default-exports `(program: Command) => void`.
 import type { Command } from 'commander';
+import analyze from './analyze.js';
 import bench from './bench.js';
 import check from './check.js';
 import collect from './collect.js';
@@ -24,6 +25,7 @@ export const commands: RegisterCommand[] = [
   check,
   token,
   detect,
+  analyze,
   importCommand,
   completion,
   version,
