@@ -11,6 +11,7 @@ import { type SondeConfig, parseDuration } from '../config/index.js';
 import { hostname } from 'node:os';
 import { createCollectors } from '../collect/all.js';
 import { appendFamilies, createCollectionLoop } from '../collect/index.js';
+import { analyticsRoutes } from '../api/analytics/index.js';
 import { ingestRoutes } from '../api/ingest/index.js';
 import { createLiveRoutes } from '../api/live/index.js';
 import { createQueryEngine } from '../query/index.js';
@@ -59,7 +60,7 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
   for (const w of writers) w.start();
   const engine: QueryEngine = createQueryEngine(storage);
   const self = createSelfMetrics();
-  const plugins: RoutePlugin[] = [ingestRoutes(), createLiveRoutes()];
+  const plugins: RoutePlugin[] = [ingestRoutes(), createLiveRoutes(), analyticsRoutes];
 
   const collectLog = logger.child({ component: 'collect' });
   const { collectors, off } = await createCollectors(config.collect);
