@@ -55,3 +55,4 @@ export {
   type PushSeries,
   push,
 } from './push.js';
+export { buildOtlpRequest, type OtlpExporter, type OtlpOptions, otlpExport } from './otlp.js';

@@ -48,6 +48,7 @@ describe('push to a sonde server', () => {
       3,
     );
     new Gauge({ name: 'queue', help: 'Queue.', registers: [reg] }).set(7);
+    new Gauge({ name: 'ratio', help: 'Undefined ratio.', registers: [reg] }).set(Number.NaN);
     const h = new Histogram({ name: 'lat_seconds', help: 'Latency.', unit: 'seconds', registers: [reg] });
     for (const v of [0.1, 0.2, 0.4]) h.observe(v);
     new Summary({ name: 'size_bytes', help: 'Size.', percentiles: [0.5], registers: [reg] }).observe(10);
@@ -70,6 +71,7 @@ describe('push to a sonde server', () => {
     assert.ok(Math.abs(jobs.samples[0][0] - Date.now()) < 60_000);
     assert.deepEqual(jobs.histograms, []);
     assert.equal(find('queue')!.samples[0][1], 7);
+    assert.equal(find('ratio')!.samples[0][1], 'NaN');
     const lat = find('lat_seconds')!;
     assert.deepEqual(lat.samples, []);
     const hs = lat.histograms[0][1];

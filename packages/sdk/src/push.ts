@@ -45,7 +45,8 @@ export interface PushBody {
 }
 export interface PushSeries {
   labels: Record<string, string>;
-  samples: [number, number][];
+  /** [Unix ms, value]; NaN and ±Inf as the strings "NaN", "+Inf", "-Inf". */
+  samples: [number, number | string][];
   histograms: [number, HistogramSample][];
 }
 
@@ -109,8 +110,10 @@ export function buildPushBody(batches: readonly PushBatch[], job: string, instan
     return e;
   };
   const float = (name: string, labels: Record<string, string>, t: number, v: number | undefined) => {
-    if (v === undefined || !Number.isFinite(v)) return; // JSON has no NaN/Inf
-    entry({ __name__: name, ...labels }).samples.push([t, v]);
+    if (v === undefined) return;
+    // JSON has no NaN/Inf: sonde's ingest takes them as strings.
+    const jv = Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+    entry({ __name__: name, ...labels }).samples.push([t, jv]);
   };
   for (const b of batches) {
     for (const m of b.snap) {
