@@ -76,7 +76,8 @@ function vectorScalar(
   cmp: boolean,
 ): VectorValue {
   const n = ev.steps;
-  const drop = !cmp || b.bool;
+  // atan2 is the one arithmetic operator that keeps the metric name (as in Prometheus).
+  const drop = (!cmp && b.op !== 'atan2') || b.bool;
   const merger = new SeriesMerger(n);
   const op = b.op;
   for (const s of vec.series) {
@@ -152,7 +153,7 @@ function vectorVector(
     }
     pick.set(sig, idx);
   }
-  const dropMetric = !cmp || b.bool;
+  const dropMetric = (!cmp && b.op !== 'atan2') || b.bool;
   const oneToOne = m.card === 'one-to-one';
   const merger = new SeriesMerger(
     n,

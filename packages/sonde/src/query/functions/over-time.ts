@@ -56,7 +56,13 @@ export function registerOverTimeFunctions(): void {
     for (let i = lo; i < hi; i++) if (v[i] > max || Number.isNaN(max)) max = v[i];
     return max;
   });
-  over('last_over_time', ({ v, hi }) => v[hi - 1]);
+  // last_over_time keeps the metric name, as in Prometheus.
+  registerFunction('last_over_time', {
+    argTypes: ['matrix'],
+    returnType: 'vector',
+    keepName: true,
+    overRange: ({ v, hi }) => v[hi - 1],
+  });
   over('present_over_time', () => 1);
   over('stddev_over_time', (w) => Math.sqrt(variance(w)));
   over('stdvar_over_time', variance);

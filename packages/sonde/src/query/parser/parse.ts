@@ -188,46 +188,54 @@ class Builder {
         return this.vectorSelector(n);
       case 'MatrixSelector': {
         const [inner, dur] = this.children(n);
-        const sel = unwrapParens(this.expr(inner));
-        if (inner.name === 'OffsetExpr' || inner.name === 'StepInvariantExpr')
-          this.fail(dur.from, 'no offset or @ modifiers allowed before range');
-        if (sel.kind !== 'vectorSelector') this.fail(start, 'ranges only allowed for vector selectors');
-        if (sel.offsetMs !== 0 || sel.at)
-          this.fail(dur.from, 'no offset or @ modifiers allowed before range');
         const rangeMs = this.duration(dur);
-        if (rangeMs <= 0) this.fail(dur.from, `duration must be greater than 0`);
-        return { kind: 'matrixSelector', selector: sel, rangeMs, start, end };
+        if (rangeMs <= 0) this.fail(dur.from, 'duration must be greater than 0');
+        return this.rebind(this.expr(inner), (sel) => {
+          if (sel.kind !== 'vectorSelector') this.fail(sel.start, 'ranges only allowed for vector selectors');
+          if (sel.offsetMs !== 0 || sel.at)
+            this.fail(dur.from, 'no offset or @ modifiers allowed before range');
+          return { kind: 'matrixSelector', selector: sel, rangeMs, start: sel.start, end };
+        });
       }
       case 'SubqueryExpr': {
         const kids = this.children(n);
-        const inner = this.expr(kids[0]);
         const rangeMs = this.duration(kids[1]);
         const stepMs = kids[2] ? this.duration(kids[2]) : 0;
         if (rangeMs <= 0) this.fail(kids[1].from, 'duration must be greater than 0');
         if (kids[2] && stepMs <= 0) this.fail(kids[2].from, 'duration must be greater than 0');
-        const t = this.typeOf(inner);
-        if (t !== 'vector')
-          this.fail(start, `subquery is only allowed on instant vector, got ${TYPE_NAME[t]} instead`);
-        return { kind: 'subquery', expr: inner, rangeMs, stepMs, offsetMs: 0, at: null, start, end };
+        return this.rebind(this.expr(kids[0]), (inner) => {
+          const t = this.typeOf(inner);
+          if (t !== 'vector')
+            this.fail(inner.start, `subquery is only allowed on instant vector, got ${TYPE_NAME[t]} instead`);
+          return {
+            kind: 'subquery',
+            expr: inner,
+            rangeMs,
+            stepMs,
+            offsetMs: 0,
+            at: null,
+            start: inner.start,
+            end,
+          };
+        });
       }
       case 'OffsetExpr': {
         const kids = this.children(n);
-        const target = this.expr(kids[0]);
         const offset = this.offsetDuration(kids[kids.length - 1]);
-        const t = unwrapParens(target);
-        const sel = t.kind === 'matrixSelector' ? t.selector : t;
-        if (t !== target || (sel.kind !== 'vectorSelector' && sel.kind !== 'subquery'))
-          this.fail(
-            start,
-            'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
-          );
-        if (sel.offsetMs !== 0) this.fail(kids[1].from, 'offset may not be set multiple times');
-        sel.offsetMs = offset;
-        return { ...target, end } as Expr;
+        return this.rebind(this.expr(kids[0]), (target) => {
+          const sel = target.kind === 'matrixSelector' ? target.selector : target;
+          if (sel.kind !== 'vectorSelector' && sel.kind !== 'subquery')
+            this.fail(
+              target.start,
+              'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+            );
+          if (sel.offsetMs !== 0) this.fail(kids[1].from, 'offset may not be set multiple times');
+          sel.offsetMs = offset;
+          return { ...target, end } as Expr;
+        });
       }
       case 'StepInvariantExpr': {
         const kids = this.children(n);
-        const target = this.expr(kids[0]);
         const atNode = kids[kids.length - 1];
         let at: AtModifier;
         if (atNode.name === 'AtModifierPreprocessors') {
@@ -239,16 +247,17 @@ class Builder {
             this.fail(atNode.from, `timestamp out of bounds for @ modifier: ${num.value}`);
           at = { ms: Math.round(num.value * 1000) };
         }
-        const t = unwrapParens(target);
-        const sel = t.kind === 'matrixSelector' ? t.selector : t;
-        if (t !== target || (sel.kind !== 'vectorSelector' && sel.kind !== 'subquery'))
-          this.fail(
-            start,
-            '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
-          );
-        if (sel.at) this.fail(kids[1].from, '@ <timestamp> may not be set multiple times');
-        sel.at = at;
-        return { ...target, end } as Expr;
+        return this.rebind(this.expr(kids[0]), (target) => {
+          const sel = target.kind === 'matrixSelector' ? target.selector : target;
+          if (sel.kind !== 'vectorSelector' && sel.kind !== 'subquery')
+            this.fail(
+              target.start,
+              '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+            );
+          if (sel.at) this.fail(kids[1].from, '@ <timestamp> may not be set multiple times');
+          sel.at = at;
+          return { ...target, end } as Expr;
+        });
       }
       case 'ParenExpr': {
         const kids = this.children(n);
@@ -277,6 +286,29 @@ class Builder {
       default:
         this.fail(start, `unexpected ${n.name}`);
     }
+  }
+
+  /**
+   * Applies a postfix (offset, @, [range], [range:step]) to the rightmost
+   * operand: the grammar attaches postfixes to whole binary and unary
+   * expressions, Prometheus binds them tighter than any operator.
+   */
+  rebind(e: Expr, apply: (operand: Expr) => Expr): Expr {
+    if (e.kind === 'binary') {
+      const rhs = this.rebind(e.rhs, apply);
+      return this.binaryNode(e.op, e.lhs, rhs, e.bool, e.matching, e.start, rhs.end);
+    }
+    if (e.kind === 'unary') {
+      const inner = this.rebind(e.expr, apply);
+      const t = this.typeOf(inner);
+      if (t !== 'scalar' && t !== 'vector')
+        this.fail(
+          e.start,
+          `unary expression only allowed on expressions of type scalar or instant vector, got "${TYPE_NAME[t]}"`,
+        );
+      return { ...e, expr: inner, end: inner.end };
+    }
+    return apply(e);
   }
 
   str(n: SyntaxNode): string {
@@ -457,7 +489,7 @@ class Builder {
     ) {
       const abs = { ...lhs, value: Math.abs(lhs.value) };
       if (Number.isNaN(lhs.value)) abs.value = lhs.value;
-      const pow = this.binaryNode('^', abs, rhs, false, null, n);
+      const pow = this.binaryNode('^', abs, rhs, false, null, n.from, n.to);
       if (lhsText[0] === '+') return pow;
       return { kind: 'unary', op: '-', expr: pow, start: n.from, end: n.to };
     }
@@ -484,7 +516,7 @@ class Builder {
       matching = { card, on, labels, include };
     }
     lhs = lhs as Expr;
-    return this.binaryNode(op, lhs, rhs, bool, matching, n);
+    return this.binaryNode(op, lhs, rhs, bool, matching, n.from, n.to);
   }
 
   binaryNode(
@@ -493,8 +525,10 @@ class Builder {
     rhs: Expr,
     bool: boolean,
     matching: VectorMatching | null,
-    n: SyntaxNode,
+    from: number,
+    to: number,
   ): Expr {
+    const n = { from, to };
     const lt = this.typeOf(lhs);
     const rt = this.typeOf(rhs);
     const isCmp = COMPARISON_OPS.has(op);
@@ -524,7 +558,7 @@ class Builder {
     }
     if ((lt === 'scalar' || rt === 'scalar') && isSet)
       this.fail(n.from, `set operator "${op}" not allowed in binary scalar expression`);
-    return { kind: 'binary', op, lhs, rhs, bool, matching: m, start: n.from, end: n.to };
+    return { kind: 'binary', op, lhs, rhs, bool, matching: m, start: from, end: to };
   }
 
   expectType(e: Expr, want: ValueType, context: string): void {
