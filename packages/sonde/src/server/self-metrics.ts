@@ -1,24 +1,116 @@
-// sonde's own /metrics: its process and runtime metrics plus the counters
-// its stages keep, in Prometheus text format.
-export interface SelfMetrics {
-  render(): Promise<{ contentType: string; body: string }>;
+// sonde's own /metrics: its runtime (through @sonde/sdk, the same code apps
+// use) plus what its stages count — storage, ingest, forwarding, the live
+// stream and the limits — read when scraped, never kept twice.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from '@sonde/sdk';
+import type { RemoteWriter } from '../forward/index.js';
+import type { IngestStats } from '../ingest/index.js';
+import type { Storage } from '../storage/types.js';
+import { SONDE_VERSION } from '../version.js';
+
+export interface SelfMetricSources {
+  readonly storage: Storage;
+  readonly writers: readonly RemoteWriter[];
+  readonly ingest?: IngestStats;
+  readonly live?: () => { streams: number; queries: number };
 }
 
-export function createSelfMetrics(): SelfMetrics {
+export interface SelfMetrics {
+  render(): Promise<{ contentType: string; body: string }>;
+  /** Counts a request refused by a limit. */
+  limited(limit: 'rate' | 'body'): void;
+}
+
+export function createSelfMetrics(sources: SelfMetricSources): SelfMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'sonde_build_info',
+    help: 'sonde version, always 1.',
+    labelNames: ['version', 'node'],
+    registers: [registry],
+  })
+    .labels(SONDE_VERSION, process.versions.node)
+    .set(1);
+  const limited = new Counter({
+    name: 'sonde_http_limited_requests_total',
+    help: 'HTTP requests refused by a limit.',
+    labelNames: ['limit'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'sonde_storage_series',
+    help: 'Series in the store.',
+    registers: [registry],
+    collect() {
+      this.set(sources.storage.stats().series);
+    },
+  });
+  new Gauge({
+    name: 'sonde_storage_samples_appended',
+    help: 'Samples appended to the store since start.',
+    registers: [registry],
+    collect() {
+      this.set(sources.storage.stats().samplesAppended);
+    },
+  });
+  new Gauge({
+    name: 'sonde_storage_bytes_on_disk',
+    help: 'Bytes the store takes on disk, all tiers.',
+    registers: [registry],
+    collect() {
+      this.set(sources.storage.stats().bytesOnDisk);
+    },
+  });
+  const remote = (name: string, help: string, pick: (w: ReturnType<RemoteWriter['stats']>) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['url'],
+      registers: [registry],
+      collect() {
+        for (const w of sources.writers) {
+          const s = w.stats();
+          this.labels(s.target).set(pick(s));
+        }
+      },
+    });
+  remote(
+    'sonde_remote_write_samples_sent',
+    'Samples delivered to the remote since start.',
+    (s) => s.samplesSent,
+  );
+  remote(
+    'sonde_remote_write_samples_dropped',
+    'Samples the remote refused (4xx) since start.',
+    (s) => s.samplesDropped,
+  );
+  remote(
+    'sonde_remote_write_samples_dropped_queue_full',
+    'Samples dropped oldest-first because the queue was full.',
+    (s) => s.samplesDroppedQueueFull,
+  );
+  remote('sonde_remote_write_queue_bytes', 'Bytes waiting in the durable queue.', (s) => s.queuedBytes);
+  if (sources.live) {
+    const live = sources.live;
+    new Gauge({
+      name: 'sonde_live_streams',
+      help: 'Open live dashboard streams.',
+      registers: [registry],
+      collect() {
+        this.set(live().streams);
+      },
+    });
+  }
   return {
     async render() {
-      const mem = process.memoryUsage();
-      const cpu = process.cpuUsage();
-      const body = [
-        '# HELP process_resident_memory_bytes Resident memory size in bytes.',
-        '# TYPE process_resident_memory_bytes gauge',
-        `process_resident_memory_bytes ${mem.rss}`,
-        '# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.',
-        '# TYPE process_cpu_seconds_total counter',
-        `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
-        '',
-      ].join('\n');
-      return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body };
+      const text = await registry.metrics();
+      return {
+        contentType: registry.contentType,
+        body: sources.ingest ? text + sources.ingest.render() : text,
+      };
+    },
+    limited(limit) {
+      limited.labels(limit).inc();
     },
   };
 }

@@ -14,6 +14,7 @@ import { appendFamilies, createCollectionLoop } from '../collect/index.js';
 import { analyticsRoutes } from '../api/analytics/index.js';
 import { ingestRoutes } from '../api/ingest/index.js';
 import { createLiveRoutes } from '../api/live/index.js';
+import { IngestStats } from '../ingest/index.js';
 import { createQueryEngine } from '../query/index.js';
 import type { QueryEngine } from '../query/types.js';
 import { MemoryStorage, type Storage } from '../storage/index.js';
@@ -59,8 +60,15 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
   const storage: Storage = local ? withForwarding(local, writers) : forwardOnly(writers);
   for (const w of writers) w.start();
   const engine: QueryEngine = createQueryEngine(storage);
-  const self = createSelfMetrics();
-  const plugins: RoutePlugin[] = [ingestRoutes(), createLiveRoutes(), analyticsRoutes];
+  const ingestStats = new IngestStats();
+  const live = createLiveRoutes();
+  const plugins: RoutePlugin[] = [ingestRoutes({ stats: ingestStats }), live, analyticsRoutes];
+  const self = createSelfMetrics({
+    storage,
+    writers,
+    ingest: ingestStats,
+    ...(live.stats ? { live: live.stats } : {}),
+  });
 
   const collectLog = logger.child({ component: 'collect' });
   const { collectors, off } = await createCollectors(config.collect);
@@ -90,6 +98,7 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
     plugins,
     isReady: () => ready && collectedOnce,
     selfMetrics: self.render,
+    onLimited: self.limited,
     ...(checkTokens ? { auth: tokens } : {}),
   });
   await http.listen({ host, port });
