@@ -11,3 +11,10 @@ export { SeasonalProfile } from './seasonality.js';
 export { Cusum } from './cusum.js';
 export { TailCalibrator } from './tail-calibrator.js';
 export { detectCsv, parseSeriesCsv, parseTimestamp, type CsvSeries } from './csv.js';
+export {
+  AnomalyService,
+  type AnomalyServiceOptions,
+  RATE_METRIC,
+  SCORE_METRIC,
+  type TickStats,
+} from './service.js';
