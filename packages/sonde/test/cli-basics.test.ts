@@ -58,3 +58,27 @@ describe('sonde command line', () => {
     assert.match(r.stderr, /bash or zsh/);
   });
 });
+
+describe('sonde check config', () => {
+  it('names each problem with its line, exit 1; a good file passes with exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sonde-check-config-'));
+    try {
+      const bad = join(dir, 'bad.yaml');
+      writeFileSync(bad, 'listen: 127.0.0.1:9977\ncollect:\n  interval: fast\nlisnet: x\n');
+      const r = await runCli(['check', 'config', bad]);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /collect\.interval \(line 3\): "fast" is not allowed/);
+      assert.match(r.stdout, /unknown setting lisnet \(line 4\)/);
+      const good = join(dir, 'good.yaml');
+      writeFileSync(
+        good,
+        'listen: 127.0.0.1:9977\nremote_write:\n  - url: http://127.0.0.1:8428/api/v1/write\n',
+      );
+      const ok = await runCli(['check', 'config', good]);
+      assert.equal(ok.code, 0, ok.stdout);
+      assert.match(ok.stdout, /SUCCESS: .*1 remote_write target/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

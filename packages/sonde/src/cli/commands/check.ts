@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { formatRuleProblem, loadRuleFile } from '../../alerting/index.js';
 import { EXIT } from '../exit-codes.js';
+import { checkConfig } from './check-config.js';
 
 /** Adds one `sonde check <what>` subcommand to the `check` command. */
 export type CheckSubcommand = (check: Command) => void;
@@ -45,7 +46,7 @@ const rules: CheckSubcommand = (check) => {
 };
 
 /** Every `sonde check` subcommand, in help order. */
-export const checkSubcommands: CheckSubcommand[] = [rules];
+export const checkSubcommands: CheckSubcommand[] = [rules, checkConfig];
 
 export default function register(program: Command): void {
   const check = program.command('check').description('check configuration and rule files for problems');
