@@ -37,6 +37,16 @@ export interface IngestSummary {
   readonly storage: Omit<AppendResult, 'accepted'>;
 }
 
+/**
+ * Checked-and-redacted labels kept across requests, for sources that hand
+ * back the same Labels object for the same series (the remote_write
+ * decoder): a series is then checked once, not once per request.
+ */
+export class PreparedLabelsCache {
+  readonly map = new WeakMap<Labels, { out: Labels | string; gen: number }>();
+  gen = 0;
+}
+
 export interface BatchOptions {
   readonly limits: IngestLimits;
   /** Where the data came from, for the counters (e.g. "remote_write"). */
@@ -50,6 +60,8 @@ export interface BatchOptions {
   readonly defaultTime?: number;
   /** Apply the per-request sample and series limits (default true; off for file import). */
   readonly enforceRequestLimits?: boolean;
+  /** A cache shared by the batches of one source; not with `extraLabels`, which vary per request. */
+  readonly shared?: PreparedLabelsCache;
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -90,6 +102,8 @@ export class IngestBatch {
   private lastIn: Labels | null = null;
   private lastOut: Labels | string = '';
   private seriesCount = 0;
+  private readonly shared: PreparedLabelsCache | undefined;
+  private readonly gen: number;
   private pending = 0;
   private appended = 0;
   private minT = Number.POSITIVE_INFINITY;
@@ -105,6 +119,8 @@ export class IngestBatch {
     this.appender = storage.appender();
     this.limits = options.limits;
     this.enforce = options.enforceRequestLimits ?? true;
+    this.shared = options.extraLabels ? undefined : options.shared;
+    this.gen = this.shared ? ++this.shared.gen : 0;
   }
 
   /** Samples appended and not yet committed. */
@@ -115,21 +131,41 @@ export class IngestBatch {
   /** The labels to store for a series, or the reason it is rejected (checked once per labels object). */
   prepare(labels: Labels): Labels | string {
     if (labels === this.lastIn) return this.lastOut;
-    let out = this.prepared.get(labels);
-    if (out === undefined) {
-      out = this.prepareNew(labels);
-      if (this.prepared.size >= 2_000_000) this.prepared.clear();
-      this.prepared.set(labels, out);
-      if (typeof out !== 'string' && ++this.seriesCount > this.limits.maxSeriesPerRequest && this.enforce) {
-        throw new IngestLimitError(
-          422,
-          `request has more than ${this.limits.maxSeriesPerRequest} series (ingest.max_series_per_request)`,
-        );
+    let out: Labels | string | undefined;
+    let isNew = false;
+    if (this.shared) {
+      const entry = this.shared.map.get(labels);
+      if (entry === undefined) {
+        out = this.prepareNew(labels);
+        this.shared.map.set(labels, { out, gen: this.gen });
+        isNew = true;
+      } else {
+        out = entry.out;
+        isNew = entry.gen !== this.gen;
+        entry.gen = this.gen;
+      }
+    } else {
+      out = this.prepared.get(labels);
+      if (out === undefined) {
+        out = this.prepareNew(labels);
+        if (this.prepared.size >= 2_000_000) this.prepared.clear();
+        this.prepared.set(labels, out);
+        isNew = true;
       }
     }
+    if (isNew && typeof out !== 'string') this.newSeries();
     this.lastIn = labels;
     this.lastOut = out;
     return out;
+  }
+
+  private newSeries(): void {
+    if (++this.seriesCount > this.limits.maxSeriesPerRequest && this.enforce) {
+      throw new IngestLimitError(
+        422,
+        `request has more than ${this.limits.maxSeriesPerRequest} series (ingest.max_series_per_request)`,
+      );
+    }
   }
 
   private prepareNew(labels: Labels): Labels | string {

@@ -4,7 +4,8 @@
 // bounded by memory.
 import { StringDecoder } from 'node:string_decoder';
 import type { Storage } from '../storage/types.js';
-import { IngestBatch, type IngestSummary } from './batch.js';
+import type { Labels } from '../storage/types.js';
+import { IngestBatch, type IngestSummary, PreparedLabelsCache } from './batch.js';
 import { createCsvImporter } from './csv.js';
 import { createJsonlImporter } from './jsonl.js';
 import { type IngestLimits, resolveLimits } from './limits.js';
@@ -19,14 +20,21 @@ export interface Importer {
   end(): void;
 }
 
+/** Caches one import source keeps across requests, so each series is parsed and checked once. */
+export class ImportCaches {
+  readonly labels = new Map<string, Labels>();
+  readonly prepared = new PreparedLabelsCache();
+}
+
 /** A streaming reader of `format` that appends what it reads to `batch`. */
-export function createImporter(format: ImportFormat, batch: IngestBatch): Importer {
+export function createImporter(format: ImportFormat, batch: IngestBatch, caches?: ImportCaches): Importer {
   if (format === 'jsonl') return createJsonlImporter(batch);
   if (format === 'csv') return createCsvImporter(batch);
-  const parser = new TextParser(format, {
-    sample: (labels, v, t, line) => void batch.add(labels, t, v, line),
-    error: (line, reason) => batch.reject(line, reason),
-  });
+  const sink = {
+    sample: (labels: Labels, v: number, t: number, line: number) => void batch.add(labels, t, v, line),
+    error: (line: number, reason: string) => batch.reject(line, reason),
+  };
+  const parser = new TextParser(format, sink, { labelCache: caches?.labels });
   return {
     write: (chunk) => parser.write(chunk),
     end: () => {
@@ -57,6 +65,8 @@ export interface ImportOptions {
   readonly path?: string;
   /** Timestamp for samples without one; without it they are rejected. */
   readonly defaultTime?: number;
+  /** Caches kept by the caller across requests (text formats only). */
+  readonly caches?: ImportCaches;
 }
 
 /** Imports a request body: one commit, per-request limits enforced (throws IngestLimitError). */
@@ -70,9 +80,10 @@ export async function importText(
     path: options.path ?? 'import',
     stats: options.stats,
     defaultTime: options.defaultTime,
+    shared: options.caches?.prepared,
   });
   try {
-    const importer = createImporter(options.format, batch);
+    const importer = createImporter(options.format, batch, options.caches);
     importer.write(text);
     importer.end();
   } catch (err) {

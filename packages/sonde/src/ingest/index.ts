@@ -29,6 +29,7 @@ export {
 } from './batch.js';
 export {
   IMPORT_FORMATS,
+  ImportCaches,
   createImporter,
   detectFormat,
   importStream,

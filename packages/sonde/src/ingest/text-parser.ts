@@ -105,6 +105,18 @@ export function parseSampleValue(tok: string): number | undefined {
   return undefined;
 }
 
+/** The unsigned integer written in s[from, to) when it is only digits and exact in a double, else -1 (no slicing). */
+function digitsAt(s: string, from: number, to: number): number {
+  if (to - from > 15) return -1;
+  let x = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
+}
+
 function parseMsTimestamp(tok: string): number | undefined {
   let i = tok.charCodeAt(0) === 0x2d || tok.charCodeAt(0) === 0x2b ? 1 : 0;
   if (i === tok.length) return undefined;
@@ -185,6 +197,8 @@ function fail(reason: string): never {
 export interface TextParserOptions {
   /** Distinct series kept in the text → labels cache; it is cleared when full. */
   readonly maxCachedSeries?: number;
+  /** A text → labels cache to share between parsers (requests), so a series keeps one Labels object. */
+  readonly labelCache?: Map<string, Labels>;
 }
 
 /** A streaming parser: feed text with `write`, then call `end`. */
@@ -192,7 +206,7 @@ export class TextParser {
   /** HELP/TYPE/UNIT seen so far, by metric family name. */
   readonly metadata = new Map<string, MetricMetadata>();
   private readonly types: Record<string, MetricType>;
-  private readonly cache = new Map<string, Labels>();
+  private readonly cache: Map<string, Labels>;
   private readonly maxCached: number;
   private lineNo = 0;
   private rest = '';
@@ -206,6 +220,7 @@ export class TextParser {
   ) {
     this.types = format === 'openmetrics' ? OM_TYPES : PROM_TYPES;
     this.maxCached = options.maxCachedSeries ?? 200_000;
+    this.cache = options.labelCache ?? new Map();
   }
 
   /** The number of the last line parsed (1-based). */
@@ -355,19 +370,27 @@ export class TextParser {
     let vEnd = i;
     while (vEnd < end && !isBlank(s.charCodeAt(vEnd))) vEnd++;
     if (vEnd === i) fail('missing value');
-    const vTok = s.slice(i, vEnd);
-    const value = parseSampleValue(vTok);
-    if (value === undefined) fail(`invalid value "${vTok}"`);
+    let value = digitsAt(s, i, vEnd);
+    if (value < 0) {
+      const vTok = s.slice(i, vEnd);
+      const parsed = parseSampleValue(vTok);
+      if (parsed === undefined) fail(`invalid value "${vTok}"`);
+      value = parsed;
+    }
     i = vEnd;
     while (i < end && isBlank(s.charCodeAt(i))) i++;
     let t = Number.NaN;
     if (i < end && s.charCodeAt(i) !== HASH) {
       let tEnd = i;
       while (tEnd < end && !isBlank(s.charCodeAt(tEnd))) tEnd++;
-      const tTok = s.slice(i, tEnd);
-      const ts = this.format === 'openmetrics' ? parseSecondsTimestamp(tTok) : parseMsTimestamp(tTok);
-      if (ts === undefined) fail(`invalid timestamp "${tTok}"`);
-      t = ts;
+      const ms = this.format === 'openmetrics' ? -1 : digitsAt(s, i, tEnd);
+      if (ms >= 0) t = ms;
+      else {
+        const tTok = s.slice(i, tEnd);
+        const ts = this.format === 'openmetrics' ? parseSecondsTimestamp(tTok) : parseMsTimestamp(tTok);
+        if (ts === undefined) fail(`invalid timestamp "${tTok}"`);
+        t = ts;
+      }
       i = tEnd;
       while (i < end && isBlank(s.charCodeAt(i))) i++;
     }

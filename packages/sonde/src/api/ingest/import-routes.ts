@@ -3,7 +3,13 @@
 // summary: { series, samples, minTime, maxTime, rejected: [{line, reason}],
 // rejectedTotal, storage: {outOfOrder, duplicate, tooOld, invalid} }.
 import type { FastifyInstance } from 'fastify';
-import { type IngestLimits, type IngestStats, type TextFormat, importText } from '../../ingest/index.js';
+import {
+  ImportCaches,
+  type IngestLimits,
+  type IngestStats,
+  type TextFormat,
+  importText,
+} from '../../ingest/index.js';
 import type { ApiDeps } from '../deps.js';
 import { answer, decodedBody } from './body.js';
 
@@ -15,10 +21,11 @@ export function importRoutes(
 ): void {
   for (const format of ['prometheus', 'openmetrics'] as TextFormat[]) {
     const path = `import_${format}`;
+    const caches = new ImportCaches();
     app.post(`/api/v1/import/${format}`, { bodyLimit: limits.maxBodyBytes }, async (req, reply) =>
       answer(reply, path, stats, async () => {
         const text = decodedBody(req, limits).toString('utf8');
-        const summary = await importText(deps.storage, text, { format, limits, stats, path });
+        const summary = await importText(deps.storage, text, { format, limits, stats, path, caches });
         return reply.code(200).send(summary);
       }),
     );

@@ -3,7 +3,7 @@
 // cannot be stored, and histograms that cannot be converted, are counted and
 // skipped; the rest of the request is kept.
 import type { HistogramSample, Labels, MetricMetadata, Storage } from '../../storage/types.js';
-import { IngestBatch, type IngestSummary } from '../batch.js';
+import { IngestBatch, type IngestSummary, PreparedLabelsCache } from '../batch.js';
 import { type IngestLimits, resolveLimits } from '../limits.js';
 import { snappyUncompress } from '../snappy.js';
 import type { IngestStats } from '../stats.js';
@@ -36,6 +36,7 @@ class BatchSink implements WriteRequestSink {
 
 export class RemoteWriteReceiver {
   private readonly decoder = new WriteRequestDecoder();
+  private readonly prepared = new PreparedLabelsCache();
   private readonly limits: IngestLimits;
 
   constructor(
