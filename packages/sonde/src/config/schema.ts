@@ -185,6 +185,108 @@ export const ingestSchema = z
   })
   .strict();
 
+const httpClientFields = {
+  basic_auth: z
+    .object({ username: z.string(), password: z.string().default('') })
+    .strict()
+    .optional(),
+  authorization: z
+    .object({ type: z.string().min(1).default('Bearer'), credentials: z.string() })
+    .strict()
+    .optional(),
+  tls_config: z
+    .object({
+      ca_file: z.string().optional(),
+      cert_file: z.string().optional(),
+      key_file: z.string().optional(),
+      server_name: z.string().optional(),
+      insecure_skip_verify: z.boolean().default(false),
+    })
+    .strict()
+    .optional(),
+};
+
+/** One Prometheus relabel rule; the action-specific checks run when the scrape stage compiles it. */
+export const relabelConfigSchema = z
+  .object({
+    source_labels: z.array(z.string()).optional(),
+    separator: z.string().optional(),
+    regex: z.string().optional(),
+    modulus: z.number().int().positive().optional(),
+    target_label: z.string().optional(),
+    replacement: z.string().optional(),
+    action: z
+      .enum([
+        'replace',
+        'keep',
+        'drop',
+        'keepequal',
+        'dropequal',
+        'hashmod',
+        'labelmap',
+        'labeldrop',
+        'labelkeep',
+        'lowercase',
+        'uppercase',
+      ])
+      .default('replace'),
+  })
+  .strict();
+
+/** A Prometheus scrape_config (practical subset, same names and defaults). */
+export const scrapeConfigSchema = z
+  .object({
+    job_name: z.string().min(1),
+    scrape_interval: duration.default('1m'),
+    /** Defaults to 10s, or the interval when that is shorter. */
+    scrape_timeout: duration.optional(),
+    metrics_path: z.string().startsWith('/').default('/metrics'),
+    scheme: z.enum(['http', 'https']).default('http'),
+    params: z.record(z.string(), z.array(z.string())).optional(),
+    ...httpClientFields,
+    static_configs: z
+      .array(
+        z
+          .object({
+            targets: z.array(z.string()).default([]),
+            labels: z.record(z.string(), z.string()).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    file_sd_configs: z
+      .array(
+        z
+          .object({ files: z.array(z.string().min(1)).min(1), refresh_interval: duration.default('5m') })
+          .strict(),
+      )
+      .default([]),
+    relabel_configs: z.array(relabelConfigSchema).default([]),
+    metric_relabel_configs: z.array(relabelConfigSchema).default([]),
+    honor_labels: z.boolean().default(false),
+    honor_timestamps: z.boolean().default(true),
+    /** More samples than this after metric relabeling fails the scrape; 0 means no limit. */
+    sample_limit: z.number().int().nonnegative().default(0),
+  })
+  .strict()
+  .refine((c) => !(c.basic_auth && c.authorization), {
+    message: 'at most one of basic_auth and authorization may be set',
+  });
+
+/** A Prometheus-compatible HTTP API that sonde queries instead of its embedded store. */
+export const remoteStoreSchema = z
+  .object({
+    /** Base URL of the Prometheus HTTP API, e.g. http://vm:8428 or http://mimir/prometheus. */
+    url: z.string().url(),
+    remote_timeout: duration.default('2m'),
+    headers: z.record(z.string(), z.string()).default({}),
+    ...httpClientFields,
+  })
+  .strict()
+  .refine((c) => !(c.basic_auth && c.authorization), {
+    message: 'at most one of basic_auth and authorization may be set',
+  });
+
 export const configSchema = z
   .object({
     listen: hostPort.default('127.0.0.1:9977'),
@@ -222,6 +324,12 @@ export const configSchema = z
       .default({ requests_per_second: 0, max_body_bytes: 32 * 1024 * 1024 }),
     storage: storageSchema.default(storageSchema.parse({})),
     collect: collectSchema.default(collectSchema.parse({})),
+    scrape_configs: z
+      .array(scrapeConfigSchema)
+      .default([])
+      .refine((cs) => new Set(cs.map((c) => c.job_name)).size === cs.length, 'job_name must be unique'),
+    /** Query this remote store (Prometheus HTTP API) instead of the embedded one. */
+    remote_store: remoteStoreSchema.optional(),
   })
   .strict();
 

@@ -1,0 +1,289 @@
+// One target's scrape loop, as Prometheus runs it: a fixed interval offset by
+// the target's hash, a deadline per scrape, samples merged with the target's
+// labels (honor_labels), metric_relabel_configs, honor_timestamps,
+// sample_limit failing the whole scrape, the five report series, and stale
+// markers for every series the previous scrape had and this one does not.
+import type { Logger } from 'pino';
+import { TextParser, type TextFormat, type TextSampleSink } from '../ingest/text-parser.js';
+import { labelsKey, STALE_NAN } from '../storage/labels.js';
+import type { Appender, Labels, Storage } from '../storage/types.js';
+import type { HttpClient } from './http-client.js';
+import { type RelabelRule, relabel } from './relabel.js';
+import type { ScrapeTarget } from './targets.js';
+
+export const SCRAPE_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+export interface LoopOptions {
+  readonly target: ScrapeTarget;
+  readonly storage: Storage;
+  readonly client: HttpClient;
+  readonly logger: Logger;
+  readonly honorLabels: boolean;
+  readonly honorTimestamps: boolean;
+  readonly sampleLimit: number;
+  readonly metricRelabel: readonly RelabelRule[];
+  /** Sample timestamps (ms); the schedule itself runs on the real clock. */
+  readonly now: () => number;
+}
+
+export type Health = 'up' | 'down' | 'unknown';
+
+interface Entry {
+  readonly labels: Labels | undefined;
+  readonly key: string;
+}
+
+const REPORT_NAMES = [
+  'up',
+  'scrape_duration_seconds',
+  'scrape_samples_scraped',
+  'scrape_samples_post_metric_relabeling',
+  'scrape_series_added',
+] as const;
+
+/** The target's labels over the scraped ones, conflicts kept as exported_<name> (Prometheus's rule). */
+export function mergeTargetLabels(scraped: Labels, target: Labels, honor: boolean): Record<string, string> {
+  const lb: Record<string, string> = { ...scraped };
+  if (honor) {
+    for (const k in target) if (!scraped[k]) lb[k] = target[k];
+    return lb;
+  }
+  const conflicts: [string, string][] = [];
+  for (const k in target) {
+    const existing = scraped[k];
+    if (existing) conflicts.push([k, existing]);
+    lb[k] = target[k];
+  }
+  if (conflicts.length === 0) return lb;
+  conflicts.sort((a, b) => a[0].length - b[0].length);
+  const taken = new Set<string>();
+  for (const c of conflicts) {
+    let name = c[0];
+    do name = `exported_${name}`;
+    while (name in scraped || name in target || taken.has(name));
+    taken.add(name);
+    c[0] = name;
+  }
+  for (const [name, value] of conflicts) lb[name] = value;
+  return lb;
+}
+
+/** FNV-1a (53-bit safe) of a string: the target's place within the interval. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  let h2 = 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+    h2 = (h2 * 31 + s.charCodeAt(i)) % 0x1fffff;
+  }
+  return h2 * 0x100000000 + h;
+}
+
+export class ScrapeLoop {
+  health: Health = 'unknown';
+  lastError = '';
+  lastScrape = 0;
+  lastDurationSeconds = 0;
+  /**
+   * Series (by key) the last scrape wrote; the value is undefined for series
+   * with explicit timestamps, which get no stale markers (as in Prometheus).
+   */
+  previous: Map<string, Labels | undefined>;
+  /** Series of the last successful scrape: what scrape_series_added counts against. */
+  private known: Map<string, Labels | undefined>;
+  private readonly reportLabels: Labels[];
+  private readonly cache = new Map<Labels, Entry>();
+  private promParser: TextParser | undefined;
+  private readonly sink: TextSampleSink;
+  private scrapeState: {
+    app: Appender;
+    t: number;
+    total: number;
+    added: number;
+    seriesAdded: number;
+    limitHit: boolean;
+    current: Map<string, Labels | undefined>;
+    parseError: string;
+  } | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private abort: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly o: LoopOptions) {
+    this.previous = new Map();
+    this.known = this.previous;
+    this.reportLabels = REPORT_NAMES.map((n) => Object.freeze({ ...o.target.labels, __name__: n }));
+    this.sink = {
+      sample: (labels, value, t) => this.onSample(labels, value, t),
+      error: (line, reason) => {
+        const s = this.scrapeState;
+        if (s && !s.parseError) s.parseError = `line ${line}: ${reason}`;
+      },
+    };
+  }
+
+  get target(): ScrapeTarget {
+    return this.o.target;
+  }
+
+  /** Starts scraping at the target's offset within the interval. */
+  start(): void {
+    const interval = this.o.target.intervalMs;
+    const offset = hashString(this.o.target.key) % interval;
+    const now = Date.now();
+    let next = now - (now % interval) + offset;
+    if (next < now) next += interval;
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.scrapeOnce().catch((err) =>
+        this.o.logger.error({ err, target: this.o.target.url }, 'scrape loop failed'),
+      );
+      const t = Date.now();
+      next += interval;
+      while (next <= t) next += interval;
+      this.timer = setTimeout(tick, next - t);
+    };
+    this.timer = setTimeout(tick, next - now);
+  }
+
+  /** The time the loop would scrape next (for end-of-run staleness). */
+  nextScrapeAfter(t: number): number {
+    const interval = this.o.target.intervalMs;
+    const offset = hashString(this.o.target.key) % interval;
+    let next = t - (t % interval) + offset;
+    while (next <= t) next += interval;
+    return next;
+  }
+
+  /** Continues another loop's staleness and series tracking (a loop replaced on reload). */
+  inherit(from: ScrapeLoop): void {
+    this.previous = from.previous;
+    this.known = from.known;
+  }
+
+  /** Stops the schedule and cancels a scrape in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.abort?.abort();
+    await this.running;
+  }
+
+  /** Writes stale markers for everything the last scrape wrote, report series included, at `t`. */
+  async writeEndOfRunStaleness(t: number): Promise<void> {
+    if (this.lastScrape === 0) return;
+    const app = this.o.storage.appender();
+    for (const labels of this.previous.values()) if (labels) app.append(labels, t, STALE_NAN);
+    for (const labels of this.reportLabels) app.append(labels, t, STALE_NAN);
+    this.previous = new Map();
+    await app.commit();
+  }
+
+  /** One scrape: fetch, parse, append, stale markers, report. */
+  async scrapeOnce(): Promise<void> {
+    const o = this.o;
+    const t = o.now();
+    const started = performance.now();
+    const app = o.storage.appender();
+    const state = {
+      app,
+      t,
+      total: 0,
+      added: 0,
+      seriesAdded: 0,
+      limitHit: false,
+      current: new Map<string, Labels | undefined>(),
+      parseError: '',
+    };
+    let error = '';
+    this.abort = new AbortController();
+    try {
+      const res = await o.client.request(new URL(o.target.url), {
+        timeoutMs: o.target.timeoutMs,
+        signal: this.abort.signal,
+        headers: {
+          Accept: SCRAPE_ACCEPT,
+          'Accept-Encoding': 'gzip',
+          'User-Agent': 'Prometheus/2.42.0',
+          'X-Prometheus-Scrape-Timeout-Seconds': String(o.target.timeoutMs / 1000),
+        },
+      });
+      if (res.status !== 200) error = `server returned HTTP status ${res.status} ${res.statusText}`.trim();
+      else {
+        this.scrapeState = state;
+        try {
+          this.parser(res.contentType).parse(res.body.toString('utf8'));
+        } finally {
+          this.scrapeState = null;
+        }
+        if (state.parseError) error = state.parseError;
+        else if (state.limitHit) error = `sample limit exceeded (limit ${o.sampleLimit})`;
+      }
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    if (error) {
+      app.rollback();
+      state.current.clear();
+    } else this.known = state.current;
+    // Whatever the last scrape had and this one lacks goes stale now.
+    for (const [key, labels] of this.previous)
+      if (labels && !state.current.has(key)) app.append(labels, t, STALE_NAN);
+    this.previous = state.current;
+    const duration = (performance.now() - started) / 1000;
+    const report = [error ? 0 : 1, duration, state.total, state.added, state.seriesAdded];
+    for (let i = 0; i < report.length; i++) app.append(this.reportLabels[i], t, report[i]);
+    await app.commit();
+    this.health = error ? 'down' : 'up';
+    this.lastError = error;
+    this.lastScrape = t;
+    this.lastDurationSeconds = duration;
+    if (error) o.logger.debug({ target: o.target.url, error }, 'scrape failed');
+  }
+
+  private parser(contentType: string): TextParser {
+    const format: TextFormat = contentType.startsWith('application/openmetrics-text')
+      ? 'openmetrics'
+      : 'prometheus';
+    if (format === 'openmetrics') {
+      // An OpenMetrics parser ends at `# EOF`, so each scrape gets its own,
+      // and label objects are new each time.
+      this.cache.clear();
+      return new TextParser(format, this.sink);
+    }
+    // The Prometheus-format parser is reused: it hands out the same labels
+    // object for the same series text, so the relabeling cache hits.
+    if (!this.promParser || this.cache.size > 4 * (this.previous.size + 1000)) {
+      this.cache.clear();
+      this.promParser = new TextParser('prometheus', this.sink);
+    }
+    return this.promParser;
+  }
+
+  private onSample(scraped: Labels, value: number, ts: number): void {
+    const s = this.scrapeState!;
+    s.total++;
+    let e = this.cache.get(scraped);
+    if (e === undefined) {
+      const merged = mergeTargetLabels(scraped, this.o.target.labels, this.o.honorLabels);
+      const labels = relabel(merged, this.o.metricRelabel);
+      e = { labels, key: labels ? labelsKey(labels) : '' };
+      this.cache.set(scraped, e);
+    }
+    if (e.labels === undefined || s.limitHit) return;
+    if (this.o.sampleLimit > 0 && s.added >= this.o.sampleLimit) {
+      s.limitHit = true;
+      return;
+    }
+    const explicit = this.o.honorTimestamps && !Number.isNaN(ts);
+    s.app.append(e.labels, explicit ? ts : s.t, value);
+    s.added++;
+    if (!s.current.has(e.key)) {
+      if (!this.known.has(e.key)) s.seriesAdded++;
+      s.current.set(e.key, explicit ? undefined : e.labels);
+    }
+  }
+}
