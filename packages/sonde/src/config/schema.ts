@@ -1,6 +1,7 @@
 // The one typed, validated configuration. Each key's default lives here;
 // stages read their own section and nothing else.
 import { z } from 'zod';
+import { alertingSchema } from './alerting-schema.js';
 
 const hostPort = z
   .string()
@@ -330,6 +331,9 @@ export const configSchema = z
       .refine((cs) => new Set(cs.map((c) => c.job_name)).size === cs.length, 'job_name must be unique'),
     /** Query this remote store (Prometheus HTTP API) instead of the embedded one. */
     remote_store: remoteStoreSchema.optional(),
+    /** Prometheus rule files (globs allowed in the file name), as in prometheus.yml. */
+    rule_files: z.array(z.string().min(1)).default([]),
+    alerting: alertingSchema.default(alertingSchema.parse({})),
   })
   .strict();
 

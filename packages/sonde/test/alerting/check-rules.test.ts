@@ -13,7 +13,10 @@ describe('sonde check rules', () => {
     assert.match(good.stdout, /SUCCESS: 8 rules found/);
     const bad = await runCli(['check', 'rules', fixture('host-rules.yml'), fixture('bad-rules.yml')]);
     assert.equal(bad.code, 1);
-    assert.match(bad.stdout, /bad-rules\.yml:5:\d+: group "broken", rule 1, "MissingParen": could not parse expression/);
+    assert.match(
+      bad.stdout,
+      /bad-rules\.yml:5:\d+: group "broken", rule 1, "MissingParen": could not parse expression/,
+    );
     assert.match(bad.stdout, /bad-rules\.yml:11:\d+: .*BadTemplate/);
   });
 

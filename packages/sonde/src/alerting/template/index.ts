@@ -105,6 +105,16 @@ export class RuleTemplate {
     return '<error expanding template: too many dependent queries>';
   }
 
+  /** Runs the template with `dot` as its data (notification templates); errors show inline. */
+  render(dot: unknown): string {
+    if (!this.nodes) return this.text;
+    try {
+      return execute(this.nodes, dot, { funcs: TEMPLATE_FUNCS, env: {} });
+    } catch (e) {
+      return `<error expanding template: ${(e as Error).message}>`;
+    }
+  }
+
   /** Expands a template that makes no queries. */
   expandSync(data: AlertTemplateData, nowMs = Date.now()): string {
     if (!this.nodes) return this.text;
