@@ -10,3 +10,6 @@ export {
   matcherPredicate,
 } from './labels.js';
 export { MemoryStorage } from './memory.js';
+export { openStorage, DEFAULT_RETENTION } from './db.js';
+export type { EmbeddedStorage, OpenStorageOptions, StorageFaults } from './db.js';
+export type { RetentionMs } from './retention.js';

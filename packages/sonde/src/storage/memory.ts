@@ -28,7 +28,13 @@ interface MemSeries {
 
 const TIER_MS: Record<Exclude<Tier, 'raw'>, number> = { '1m': 60_000, '1h': 3_600_000 };
 
-function emptyResult(): { accepted: number; outOfOrder: number; duplicate: number; tooOld: number; invalid: number } {
+function emptyResult(): {
+  accepted: number;
+  outOfOrder: number;
+  duplicate: number;
+  tooOld: number;
+  invalid: number;
+} {
   return { accepted: 0, outOfOrder: 0, duplicate: 0, tooOld: 0, invalid: 0 };
 }
 
@@ -242,7 +248,9 @@ export class MemoryStorage implements Storage {
       bytesPerSample: 0,
       oldestMs: oldest,
       newestMs: newest,
-      tiers: [{ tier: 'raw', retentionMs: Infinity, bytesOnDisk: 0, samples, oldestMs: oldest, newestMs: newest }],
+      tiers: [
+        { tier: 'raw', retentionMs: Infinity, bytesOnDisk: 0, samples, oldestMs: oldest, newestMs: newest },
+      ],
       rejected: emptyResult(),
       topMetrics: [],
       topLabels: [],

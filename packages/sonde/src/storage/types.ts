@@ -120,7 +120,12 @@ export interface Querier {
   /** Series matching all matchers with their samples in [mint, maxt] (inclusive, ms). */
   select(matchers: readonly Matcher[], mint: number, maxt: number, hints?: SelectHints): Iterable<SeriesData>;
   /** Rollup points at the given tier for matching series, [mint, maxt]. */
-  selectRollup(matchers: readonly Matcher[], mint: number, maxt: number, tier: Exclude<Tier, 'raw'>): Iterable<RollupData>;
+  selectRollup(
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+    tier: Exclude<Tier, 'raw'>,
+  ): Iterable<RollupData>;
   labelNames(matchers?: readonly Matcher[], mint?: number, maxt?: number): string[];
   labelValues(name: string, matchers?: readonly Matcher[], mint?: number, maxt?: number): string[];
   /** Releases the snapshot. */

@@ -1,0 +1,123 @@
+// Turns what a head cut (or a compaction) produced into block files: the raw
+// block (float and histogram chunks) and its 1-minute and 1-hour rollup
+// blocks, computed from the same samples. Yields to the event loop between
+// series batches so ingest and queries keep flowing during a flush.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  BlockWriter,
+  type ChunkToWrite,
+  KIND_FLOAT,
+  KIND_HISTOGRAM,
+  KIND_ROLLUP,
+  type TierId,
+} from './block-writer.js';
+import { encodeHistograms } from './chunkenc/chunk-histogram.js';
+import { encodeTimestamps } from './chunkenc/timestamps.js';
+import { encodeValues } from './chunkenc/values.js';
+import { ByteWriter } from './chunkenc/varint.js';
+import type { CutSeries } from './head.js';
+import { type RollupPoints, TIER_RES, computeRollup, encodeRollup } from './rollup.js';
+import type { Samples } from './series.js';
+import type { HistogramSample } from './types.js';
+
+export const MAX_CHUNK_SAMPLES = 8192;
+export const TIER_NAMES = ['raw', '1m', '1h'] as const;
+
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function blockPath(dir: string, tier: TierId, minT: number, maxT: number): string {
+  return join(dir, `${TIER_NAMES[tier]}-${minT}-${maxT}-${randomBytes(4).toString('hex')}.blk`);
+}
+
+const w = new ByteWriter(1 << 16);
+
+export function floatChunks(f: Samples): ChunkToWrite[] {
+  const out: ChunkToWrite[] = [];
+  const n = f.t.length;
+  for (let a = 0; a < n; a += MAX_CHUNK_SAMPLES) {
+    const b = Math.min(n, a + MAX_CHUNK_SAMPLES);
+    w.reset();
+    encodeTimestamps(w, f.t, a, b);
+    const ts = w.finish();
+    w.reset();
+    encodeValues(w, f.v, a, b);
+    out.push({ kind: KIND_FLOAT, minT: f.t[a], maxT: f.t[b - 1], n: b - a, columns: [ts, w.finish()] });
+  }
+  return out;
+}
+
+export function histogramChunks(ht: readonly number[], h: readonly HistogramSample[]): ChunkToWrite[] {
+  const out: ChunkToWrite[] = [];
+  for (let a = 0; a < ht.length; a += MAX_CHUNK_SAMPLES) {
+    const b = Math.min(ht.length, a + MAX_CHUNK_SAMPLES);
+    w.reset();
+    encodeTimestamps(w, ht, a, b);
+    const ts = w.finish();
+    w.reset();
+    encodeHistograms(w, h, a, b);
+    out.push({ kind: KIND_HISTOGRAM, minT: ht[a], maxT: ht[b - 1], n: b - a, columns: [ts, w.finish()] });
+  }
+  return out;
+}
+
+export function rollupChunks(p: RollupPoints): ChunkToWrite[] {
+  const n = p.t.length;
+  if (n === 0) return [];
+  return [{ kind: KIND_ROLLUP, minT: p.t[0], maxT: p.t[n - 1], n, columns: encodeRollup(p) }];
+}
+
+export interface BuiltBlock {
+  readonly path: string;
+  readonly tier: TierId;
+}
+
+/** Writes the raw, 1m and 1h blocks for a cut; returns their paths (empty tiers are skipped). */
+export async function buildBlocks(dir: string, cut: ReadonlyMap<number, CutSeries>): Promise<BuiltBlock[]> {
+  const refs = [...cut.keys()].sort((a, b) => a - b);
+  let minT = Number.POSITIVE_INFINITY;
+  let maxT = Number.NEGATIVE_INFINITY;
+  for (const c of cut.values()) {
+    const n = c.floats.t.length;
+    if (n) {
+      minT = Math.min(minT, c.floats.t[0]);
+      maxT = Math.max(maxT, c.floats.t[n - 1]);
+    }
+    if (c.ht.length) {
+      minT = Math.min(minT, c.ht[0]);
+      maxT = Math.max(maxT, c.ht[c.ht.length - 1]);
+    }
+  }
+  if (!Number.isFinite(minT)) return [];
+  const writers = ([0, 1, 2] as TierId[]).map(
+    (tier) => new BlockWriter(blockPath(dir, tier, minT, maxT), tier),
+  );
+  try {
+    let since = performance.now();
+    for (const ref of refs) {
+      const c = cut.get(ref)!;
+      writers[0].addSeries(ref, [...floatChunks(c.floats), ...histogramChunks(c.ht, c.h)]);
+      if (c.floats.t.length) {
+        writers[1].addSeries(ref, rollupChunks(computeRollup(c.floats, c.prev, TIER_RES['1m'])));
+        writers[2].addSeries(ref, rollupChunks(computeRollup(c.floats, c.prev, TIER_RES['1h'])));
+      }
+      if (performance.now() - since > 8) {
+        await yieldNow();
+        since = performance.now();
+      }
+    }
+    const out: BuiltBlock[] = [];
+    for (const wr of writers) {
+      if (wr.samples === 0) {
+        wr.abort();
+        continue;
+      }
+      wr.finish();
+      out.push({ path: wr.path, tier: wr.tier });
+    }
+    return out;
+  } catch (err) {
+    for (const wr of writers) wr.abort();
+    throw err;
+  }
+}

@@ -1,0 +1,712 @@
+// The one place that wires the embedded store together (as Prometheus's
+// tsdb/db.go): recovery on open (blocks, checkpoint, log replay), the
+// appender, snapshots for queriers, the flush of the head into blocks at log
+// rotations, retention, deletion, stats and close.
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { EmbeddedAppender } from './appender.js';
+import { buildBlocks } from './block-build.js';
+import { BlockReader, type CorruptChunkError } from './block-reader.js';
+import {
+  REC_HEAD,
+  REC_STATE,
+  listCheckpoints,
+  readCheckpoint,
+  readHeadRecord,
+  readState,
+  serializeCheckpoint,
+  writeCheckpoint,
+} from './checkpoint.js';
+import { ByteReader, ByteWriter } from './chunkenc/varint.js';
+import { compactTier } from './compact.js';
+import { type CutSeries, Head } from './head.js';
+import { matchesAll } from './labels.js';
+import { type BlockEntry, SnapshotQuerier, type Tombstone } from './querier.js';
+import { type RetentionMs, blocksToDrop } from './retention.js';
+import { rangeOf } from './samples.js';
+import type { SeriesView } from './series.js';
+import type {
+  AppendResult,
+  Appender,
+  Matcher,
+  MetricMetadata,
+  Querier,
+  Storage,
+  StorageStats,
+  Tier,
+  TierStats,
+} from './types.js';
+import { type WalIo, Wal, frame, listSegments, readSegment, segmentName, syncDir } from './wal.js';
+import {
+  REC_DELETE,
+  REC_HISTOGRAMS,
+  REC_METADATA,
+  REC_SAMPLES,
+  REC_SERIES,
+  deleteRecord,
+  metadataRecord,
+  readDelete,
+  readHistograms,
+  readLabels,
+  readMetadata,
+  readSamples,
+} from './wal-records.js';
+
+const DAY = 86_400_000;
+export const DEFAULT_RETENTION: RetentionMs = { raw: 15 * DAY, '1m': 90 * DAY, '1h': 730 * DAY };
+
+export interface OpenStorageOptions {
+  dir: string;
+  retention?: Partial<RetentionMs>;
+  outOfOrderWindowMs?: number;
+  now?: () => number;
+  logger?: Logger;
+  maxBytes?: number;
+  /** Head data older than this many ms behind the newest sample is cut into blocks (default 15 min). */
+  blockRangeMs?: number;
+  /** How often flush/retention/compaction run in the background (default 10 s; 0: only on `maintain()`). */
+  maintenanceIntervalMs?: number;
+  /** File operations of the log (tests simulate a full disk with them). */
+  walIo?: WalIo;
+}
+
+export interface StorageFaults {
+  corruptChunks: number;
+  corruptBlocks: number;
+  walCorruptRecords: number;
+}
+
+export interface EmbeddedStorage extends Storage {
+  /** Cuts all head data up to `before` (default: everything) into blocks. */
+  flush(before?: number): Promise<void>;
+  /** Runs what the background timer runs: flush when due, retention, compaction. */
+  maintain(): Promise<void>;
+  /** Merges small blocks into larger ones, per tier. */
+  compact(): Promise<void>;
+  setRetention(retention: Partial<RetentionMs>, maxBytes?: number | null): void;
+  readonly recoveryMs: number;
+  readonly faults: Readonly<StorageFaults>;
+  readonly dir: string;
+}
+
+const silent = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+} as unknown as Logger;
+
+function emptyCounts(): {
+  accepted: number;
+  outOfOrder: number;
+  duplicate: number;
+  tooOld: number;
+  invalid: number;
+} {
+  return { accepted: 0, outOfOrder: 0, duplicate: 0, tooOld: 0, invalid: 0 };
+}
+
+class Db implements EmbeddedStorage {
+  readonly dir: string;
+  private readonly walDir: string;
+  private readonly blockDir: string;
+  private readonly head: Head;
+  private wal!: Wal;
+  private blocks: BlockEntry[] = [];
+  private pending: Map<number, CutSeries>[] = [];
+  private unwritten: Map<number, CutSeries>[] = [];
+  private readonly meta = new Map<string, MetricMetadata>();
+  private retention: RetentionMs;
+  private maxBytes: number | undefined;
+  private readonly now: () => number;
+  private readonly log: Logger;
+  private readonly blockRange: number;
+  private lastCut = Number.NEGATIVE_INFINITY;
+  private flushing: Promise<void> | null = null;
+  private maintaining: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private closing: Promise<void> | null = null;
+  private appended = 0;
+  private readonly rejected = emptyCounts();
+  private readonly reportedCorrupt = new Set<string>();
+  readonly faults: StorageFaults = { corruptChunks: 0, corruptBlocks: 0, walCorruptRecords: 0 };
+  recoveryMs = 0;
+
+  constructor(private readonly opts: OpenStorageOptions) {
+    this.dir = opts.dir;
+    this.walDir = join(opts.dir, 'wal');
+    this.blockDir = join(opts.dir, 'blocks');
+    this.head = new Head(opts.outOfOrderWindowMs ?? 5 * 60_000);
+    this.retention = { ...DEFAULT_RETENTION, ...opts.retention };
+    this.maxBytes = opts.maxBytes;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.logger ?? silent;
+    this.blockRange = opts.blockRangeMs ?? 15 * 60_000;
+  }
+
+  // ---- recovery ----
+
+  open(): void {
+    const started = performance.now();
+    mkdirSync(this.walDir, { recursive: true });
+    mkdirSync(this.blockDir, { recursive: true });
+    for (const f of readdirSync(this.blockDir)) if (f.startsWith('.tmp-')) unlinkSync(join(this.blockDir, f));
+    for (const f of readdirSync(this.dir)) if (f.endsWith('.tmp')) unlinkSync(join(this.dir, f));
+    this.loadBlocks();
+    const ckpts = listCheckpoints(this.dir);
+    const ckpt = ckpts.length ? ckpts[ckpts.length - 1] : 0;
+    let replayed = 0;
+    if (ckpt) {
+      const read = readCheckpoint(this.dir, ckpt);
+      if (read.corruptAt !== null) this.walFault(`checkpoint ${ckpt} is damaged at byte ${read.corruptAt}`);
+      for (const rec of read.records) this.replay(rec, null);
+    }
+    const flushed = this.readFlushed();
+    const segments = listSegments(this.walDir).filter((s) => s > ckpt);
+    for (const seg of segments) {
+      const read = readSegment(join(this.walDir, segmentName(seg)));
+      const skipBefore = flushed && seg <= flushed.seg ? flushed.cut : null;
+      for (const rec of read.records) {
+        this.replay(rec, skipBefore);
+        replayed++;
+      }
+      if (read.corruptAt !== null) {
+        this.walFault(
+          `log segment ${seg} ends in a torn or corrupt record at byte ${read.corruptAt}; the rest of it is skipped`,
+        );
+      }
+    }
+    const last = Math.max(ckpt, ...segments, 0);
+    this.wal = new Wal(this.walDir, last + 1, this.opts.walIo);
+    for (const s of this.head.byRef.values()) s.logged = true;
+    this.recoveryMs = performance.now() - started;
+    this.log.info(
+      {
+        dir: this.dir,
+        recoveryMs: Math.round(this.recoveryMs),
+        series: this.head.byRef.size,
+        blocks: this.blocks.length,
+        walRecords: replayed,
+      },
+      'storage opened',
+    );
+    const every = this.opts.maintenanceIntervalMs ?? 10_000;
+    if (every > 0) {
+      this.timer = setInterval(() => void this.maintain().catch(() => {}), every);
+      this.timer.unref();
+    }
+  }
+
+  private walFault(msg: string): void {
+    this.faults.walCorruptRecords++;
+    this.log.warn(msg);
+  }
+
+  private loadBlocks(): void {
+    for (const f of readdirSync(this.blockDir).sort()) {
+      if (!f.endsWith('.blk')) continue;
+      const path = join(this.blockDir, f);
+      try {
+        const reader = new BlockReader(path);
+        this.blocks.push({ reader, tombstones: this.readTombstones(path) });
+      } catch (err) {
+        this.faults.corruptBlocks++;
+        this.log.error(
+          { err, block: f },
+          'corrupt block set aside (renamed to .corrupt); its data is skipped',
+        );
+        try {
+          renameSync(path, `${path}.corrupt`);
+        } catch {}
+      }
+    }
+    this.sortBlocks();
+  }
+
+  private sortBlocks(): void {
+    this.blocks.sort((a, b) => a.reader.minT - b.reader.minT || a.reader.maxT - b.reader.maxT);
+  }
+
+  private readTombstones(path: string): Tombstone[] {
+    const file = `${path}.tomb`;
+    if (!existsSync(file)) return [];
+    try {
+      const raw = JSON.parse(readFileSync(file, 'utf8')) as {
+        refs: number[];
+        mint: number | null;
+        maxt: number | null;
+      }[];
+      return raw.map((t) => ({
+        refs: new Set(t.refs),
+        mint: t.mint ?? Number.NEGATIVE_INFINITY,
+        maxt: t.maxt ?? Number.POSITIVE_INFINITY,
+      }));
+    } catch (err) {
+      this.log.error({ err, file }, 'tombstone file unreadable');
+      return [];
+    }
+  }
+
+  private writeTombstones(entry: BlockEntry): void {
+    const path = `${entry.reader.path}.tomb`;
+    const body = JSON.stringify(
+      entry.tombstones.map((t) => ({
+        refs: [...t.refs],
+        mint: Number.isFinite(t.mint) ? t.mint : null,
+        maxt: Number.isFinite(t.maxt) ? t.maxt : null,
+      })),
+    );
+    writeFileSync(`${path}.tmp`, body, { flush: true });
+    renameSync(`${path}.tmp`, path);
+  }
+
+  private readFlushed(): { seg: number; cut: number } | null {
+    try {
+      return JSON.parse(readFileSync(join(this.dir, 'flushed.json'), 'utf8'));
+    } catch {
+      return null;
+    }
+  }
+
+  private replay(rec: Uint8Array, skipBefore: number | null): void {
+    const r = new ByteReader(rec, 1);
+    try {
+      switch (rec[0]) {
+        case REC_STATE: {
+          const st = readState(r);
+          this.head.nextRef = Math.max(this.head.nextRef, st.nextRef);
+          this.lastCut = st.lastCut;
+          break;
+        }
+        case REC_SERIES: {
+          const ref = r.uvarint();
+          const labels = readLabels(r);
+          if (!this.head.byRef.has(ref)) this.head.create(labels, ref);
+          break;
+        }
+        case REC_HEAD: {
+          const h = readHeadRecord(r);
+          const s = this.head.byRef.get(h.ref);
+          if (!s) break;
+          this.head.restore(s, { t: h.t, v: h.v }, h.ht, h.h);
+          s.maxT = h.maxT === -1 ? Number.NEGATIVE_INFINITY : h.maxT;
+          s.lastHi = h.lastHi;
+          s.lastLo = h.lastLo;
+          s.prev = h.prev;
+          s.hMaxT = h.hMaxT === -1 ? Number.NEGATIVE_INFINITY : h.hMaxT;
+          if (s.maxT > this.head.maxT) this.head.maxT = s.maxT;
+          break;
+        }
+        case REC_SAMPLES: {
+          const { refs, t, v } = readSamples(r);
+          const words = new Uint32Array(v.buffer);
+          for (let i = 0; i < refs.length; i++) {
+            if (skipBefore !== null && t[i] < skipBefore) continue;
+            const s = this.head.byRef.get(refs[i]);
+            if (s) this.head.appendFloat(s, t[i], words[2 * i + 1], words[2 * i]);
+          }
+          break;
+        }
+        case REC_HISTOGRAMS: {
+          const { refs, t, h } = readHistograms(r);
+          for (let i = 0; i < refs.length; i++) {
+            if (skipBefore !== null && t[i] < skipBefore) continue;
+            const s = this.head.byRef.get(refs[i]);
+            if (s) this.head.appendHistogram(s, t[i], h[i]);
+          }
+          break;
+        }
+        case REC_DELETE: {
+          const d = readDelete(r);
+          this.applyDelete(d.refs, d.mint, d.maxt, false);
+          break;
+        }
+        case REC_METADATA: {
+          const m = readMetadata(r);
+          this.meta.set(m.metric, m.meta);
+          break;
+        }
+        default:
+          this.walFault(`unknown log record type ${rec[0]} skipped`);
+      }
+    } catch (err) {
+      this.walFault(`unreadable log record skipped: ${(err as Error).message}`);
+    }
+  }
+
+  // ---- writes ----
+
+  appender(): Appender {
+    this.checkOpen();
+    return new EmbeddedAppender({
+      head: this.head,
+      minValidTime: () => this.now() - this.retention.raw,
+      log: (bytes, apply, fail) => this.wal.append(bytes, apply, fail),
+      counted: (r) => this.count(r),
+    });
+  }
+
+  private count(r: AppendResult): void {
+    this.appended += r.accepted;
+    this.rejected.outOfOrder += r.outOfOrder;
+    this.rejected.duplicate += r.duplicate;
+    this.rejected.tooOld += r.tooOld;
+    this.rejected.invalid += r.invalid;
+  }
+
+  metadata(metric?: string): ReadonlyMap<string, MetricMetadata> {
+    if (metric === undefined) return this.meta;
+    const m = this.meta.get(metric);
+    return new Map(m ? [[metric, m]] : []);
+  }
+
+  setMetadata(metric: string, meta: MetricMetadata): void {
+    const have = this.meta.get(metric);
+    if (have && have.type === meta.type && have.help === meta.help && have.unit === meta.unit) return;
+    this.meta.set(metric, meta);
+    if (this.closing) return;
+    const w = new ByteWriter(128);
+    metadataRecord(w, metric, meta);
+    this.wal.append(
+      frame(w.finish()),
+      () => {},
+      (err) => this.log.warn({ err, metric }, 'metadata not logged'),
+    );
+  }
+
+  async deleteSeries(
+    matchers: readonly Matcher[],
+    mint = Number.NEGATIVE_INFINITY,
+    maxt = Number.POSITIVE_INFINITY,
+  ) {
+    this.checkOpen();
+    const refs = this.head.postings.select(matchers);
+    if (refs.length === 0) return 0;
+    const w = new ByteWriter(64 + refs.length * 4);
+    deleteRecord(w, refs, mint, maxt);
+    await new Promise<void>((resolve, reject) => this.wal.append(frame(w.finish()), resolve, reject));
+    this.applyDelete(refs, mint, maxt, true);
+    this.log.info({ matchers, mint, maxt, series: refs.length }, 'series deleted');
+    return refs.length;
+  }
+
+  private applyDelete(refs: number[], mint: number, maxt: number, persist: boolean): void {
+    const full = mint === Number.NEGATIVE_INFINITY && maxt === Number.POSITIVE_INFINITY;
+    for (const ref of refs) {
+      const s = this.head.byRef.get(ref);
+      if (!s) continue;
+      this.head.deleteRange(s, mint, maxt);
+      if (full) this.head.drop(s);
+    }
+    const set = new Set(refs);
+    this.pending = this.pending.map((p) => {
+      const next = new Map(p);
+      for (const ref of refs) {
+        const c = next.get(ref);
+        if (!c) continue;
+        const keepH = c.ht.map((t) => t < mint || t > maxt);
+        next.set(ref, {
+          floats: mergeOutside(c.floats, mint, maxt),
+          ht: c.ht.filter((_, i) => keepH[i]),
+          h: c.h.filter((_, i) => keepH[i]),
+          prev: c.prev,
+        });
+      }
+      return next;
+    });
+    const tomb: Tombstone = { refs: set, mint, maxt };
+    this.blocks = this.blocks.map((b) => {
+      if (!refs.some((r) => b.reader.has(r))) return b;
+      const next = { reader: b.reader, tombstones: [...b.tombstones, tomb] };
+      if (persist) this.writeTombstones(next);
+      return next;
+    });
+    this.deletesSinceFlush.push(tomb);
+  }
+
+  private deletesSinceFlush: Tombstone[] = [];
+
+  // ---- reads ----
+
+  querier(): Querier {
+    this.checkOpen();
+    const views = new Map<number, SeriesView>();
+    for (const s of this.head.byRef.values()) if (s.hasData) views.set(s.ref, s.view());
+    const blocks = this.blocks;
+    for (const b of blocks) b.reader.users++;
+    return new SnapshotQuerier(
+      this.head,
+      { blocks, pending: this.pending, views, nextRef: this.head.nextRef },
+      (err) => this.corrupt(err),
+      () => {
+        for (const b of blocks) {
+          b.reader.users--;
+          if (b.reader.dropped && b.reader.users === 0) b.reader.close();
+        }
+      },
+    );
+  }
+
+  private corrupt(err: CorruptChunkError): void {
+    const key = err.message;
+    if (this.reportedCorrupt.has(key)) return;
+    this.reportedCorrupt.add(key);
+    this.faults.corruptChunks++;
+    this.log.error({ block: err.path, series: err.ref, err: err.message }, 'corrupt chunk skipped');
+  }
+
+  // ---- flush, retention, compaction ----
+
+  /** Cuts head data older than `cut` into blocks at a log rotation, then checkpoints. */
+  flush(before?: number): Promise<void> {
+    this.checkOpen();
+    const cut = before ?? this.head.maxT + 1;
+    return this.rotateAndFlush(Number.isFinite(cut) ? cut : null);
+  }
+
+  private rotateAndFlush(cut: number | null): Promise<void> {
+    const run = async () => {
+      if (this.flushing) await this.flushing;
+      const job = new Promise<void>((resolve, reject) => {
+        this.wal.rotate((closed) => {
+          const data = cut !== null ? this.head.cut(cut) : new Map<number, CutSeries>();
+          if (cut !== null && cut > this.lastCut) this.lastCut = cut;
+          const ckpt = serializeCheckpoint(this.head.byRef.values(), this.meta, {
+            nextRef: this.head.nextRef,
+            lastCut: this.lastCut,
+          });
+          if (data.size) this.pending = [...this.pending, data];
+          const deletesBefore = this.deletesSinceFlush.length;
+          this.finishFlush(closed, cut, data, ckpt, deletesBefore).then(resolve, reject);
+        });
+      });
+      this.flushing = job.finally(() => {
+        this.flushing = null;
+      });
+      return this.flushing;
+    };
+    return run();
+  }
+
+  private async finishFlush(
+    closed: number,
+    cut: number | null,
+    data: Map<number, CutSeries>,
+    ckpt: Buffer,
+    deletesBefore: number,
+  ): Promise<void> {
+    if (data.size) {
+      try {
+        await this.writePending(data, deletesBefore);
+      } catch (err) {
+        this.unwritten.push(data);
+        this.log.error(
+          { err },
+          'flush to blocks failed; the data stays in memory and in the log, retrying later',
+        );
+        throw err;
+      }
+    }
+    if (this.unwritten.length > 0) return; // the log still holds data no block has
+    if (cut !== null) {
+      writeFileSync(join(this.dir, 'flushed.json'), JSON.stringify({ seg: closed, cut }), { flush: true });
+    }
+    writeCheckpoint(this.dir, closed, ckpt);
+    this.wal.truncateThrough(closed);
+    syncDir(this.walDir);
+  }
+
+  private async writePending(data: Map<number, CutSeries>, deletesBefore: number): Promise<void> {
+    const built = await buildBlocks(this.blockDir, data);
+    const late = this.deletesSinceFlush.slice(deletesBefore);
+    const entries: BlockEntry[] = built.map((b) => ({ reader: new BlockReader(b.path), tombstones: late }));
+    for (const e of entries) if (late.length) this.writeTombstones(e);
+    this.blocks = [...this.blocks, ...entries];
+    this.sortBlocks();
+    this.pending = this.pending.filter((p) => p !== data);
+  }
+
+  async maintain(): Promise<void> {
+    if (this.closing) return;
+    if (this.maintaining) return this.maintaining;
+    this.maintaining = (async () => {
+      try {
+        for (const data of this.unwritten.slice()) {
+          await this.writePending(data, this.deletesSinceFlush.length);
+          this.unwritten = this.unwritten.filter((d) => d !== data);
+        }
+        const ooo = this.head.oooWindowMs;
+        const cut = Math.floor((this.head.maxT - ooo) / this.blockRange) * this.blockRange;
+        if (Number.isFinite(cut) && cut > this.lastCut) await this.rotateAndFlush(cut);
+        this.applyRetention();
+        await this.compact();
+      } catch (err) {
+        this.log.error({ err }, 'storage maintenance failed');
+      } finally {
+        this.maintaining = null;
+      }
+    })();
+    return this.maintaining;
+  }
+
+  async compact(): Promise<void> {
+    for (const tier of [0, 1, 2] as const) {
+      const merged = await compactTier(this.blockDir, tier, this.blocks, this.lastCut);
+      if (!merged) continue;
+      const entry: BlockEntry = { reader: new BlockReader(merged.path), tombstones: [] };
+      this.blocks = [...this.blocks.filter((b) => !merged.inputs.includes(b)), entry];
+      this.sortBlocks();
+      for (const old of merged.inputs) this.dropBlock(old);
+    }
+  }
+
+  setRetention(retention: Partial<RetentionMs>, maxBytes?: number | null): void {
+    this.retention = { ...this.retention, ...retention };
+    if (maxBytes !== undefined) this.maxBytes = maxBytes ?? undefined;
+    this.applyRetention();
+  }
+
+  private applyRetention(): void {
+    const drop = blocksToDrop(this.blocks, this.retention, this.now(), this.maxBytes, this.walBytes());
+    if (drop.length === 0) return;
+    this.blocks = this.blocks.filter((b) => !drop.includes(b));
+    for (const b of drop) {
+      this.log.info({ block: b.reader.path, maxT: b.reader.maxT }, 'retention: block deleted');
+      this.dropBlock(b);
+    }
+  }
+
+  private dropBlock(b: BlockEntry): void {
+    b.reader.dropped = true;
+    for (const f of [b.reader.path, `${b.reader.path}.tomb`]) {
+      try {
+        unlinkSync(f);
+      } catch {}
+    }
+    if (b.reader.users === 0) b.reader.close();
+  }
+
+  private walBytes(): number {
+    let n = 0;
+    for (const s of listSegments(this.walDir)) n += statSync(join(this.walDir, segmentName(s))).size;
+    for (const c of listCheckpoints(this.dir))
+      n += statSync(join(this.dir, `checkpoint.${String(c).padStart(8, '0')}`)).size;
+    return n;
+  }
+
+  // ---- stats and close ----
+
+  stats(): StorageStats {
+    const tiers: TierStats[] = (['raw', '1m', '1h'] as Tier[]).map((tier, id) => {
+      const bs = this.blocks.filter((b) => b.reader.tier === id);
+      return {
+        tier,
+        retentionMs: this.retention[tier],
+        bytesOnDisk: bs.reduce((n, b) => n + b.reader.bytes, 0),
+        samples: bs.reduce((n, b) => n + b.reader.samples, 0),
+        oldestMs: bs.length ? Math.min(...bs.map((b) => b.reader.minT)) : null,
+        newestMs: bs.length ? Math.max(...bs.map((b) => b.reader.maxT)) : null,
+      };
+    });
+    let headSeries = 0;
+    let headOldest = Number.POSITIVE_INFINITY;
+    for (const s of this.head.byRef.values()) {
+      if (!s.hasData) continue;
+      headSeries++;
+      const first = s.chunks.length ? s.chunks[0].minT : s.n ? s.t[0] : s.ooo ? s.ooo.t[0] : s.ht[0];
+      if (first < headOldest) headOldest = first;
+    }
+    const raw = tiers[0];
+    const wal = this.walBytes();
+    const bytesOnDisk = tiers.reduce((n, t) => n + t.bytesOnDisk, 0) + wal;
+    const oldest = Math.min(raw.oldestMs ?? Number.POSITIVE_INFINITY, headOldest);
+    const newest = Math.max(raw.newestMs ?? Number.NEGATIVE_INFINITY, this.head.maxT);
+    const names = this.head.postings.valueCounts('__name__').sort((a, b) => b[1] - a[1]);
+    const labels = this.head.postings.nameCardinalities().sort((a, b) => b[1] - a[1]);
+    return {
+      series: this.head.byRef.size,
+      headSeries,
+      samplesAppended: this.appended,
+      bytesOnDisk,
+      bytesPerSample: raw.samples ? raw.bytesOnDisk / raw.samples : 0,
+      oldestMs: Number.isFinite(oldest) ? oldest : null,
+      newestMs: Number.isFinite(newest) ? newest : null,
+      tiers,
+      rejected: { ...this.rejected },
+      topMetrics: names.slice(0, 10).map(([name, series]) => ({ name, series })),
+      topLabels: labels.slice(0, 10).map(([name, values]) => ({ name, values })),
+    };
+  }
+
+  private checkOpen(): void {
+    if (this.closing) throw new Error('storage is closed');
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.timer) clearInterval(this.timer);
+      if (this.maintaining) await this.maintaining.catch(() => {});
+      if (this.flushing) await this.flushing.catch(() => {});
+      await this.wal.idle();
+      // a final checkpoint of the head, so the next start reads one file instead of the log
+      try {
+        await new Promise<void>((resolve, reject) =>
+          this.wal.rotate((closed) => {
+            try {
+              if (this.unwritten.length === 0) {
+                const ckpt = serializeCheckpoint(this.head.byRef.values(), this.meta, {
+                  nextRef: this.head.nextRef,
+                  lastCut: this.lastCut,
+                });
+                writeCheckpoint(this.dir, closed, ckpt);
+                this.wal.truncateThrough(closed);
+              }
+              resolve();
+            } catch (err) {
+              reject(err);
+            }
+          }),
+        );
+      } catch (err) {
+        this.log.warn({ err }, 'final checkpoint failed; the log will be replayed on the next start');
+      }
+      await this.wal.close();
+      for (const b of this.blocks) b.reader.close();
+      this.log.info({ dir: this.dir }, 'storage closed');
+    })();
+    return this.closing;
+  }
+}
+
+function mergeOutside(run: ReturnType<typeof rangeOf>, mint: number, maxt: number) {
+  const a = rangeOf(run, Number.NEGATIVE_INFINITY, mint - 1e-3);
+  const b = rangeOf(run, maxt + 1e-3, Number.POSITIVE_INFINITY);
+  if (b.t.length === 0) return a;
+  if (a.t.length === 0) return b;
+  const t = new Float64Array(a.t.length + b.t.length);
+  const v = new Float64Array(t.length);
+  t.set(a.t);
+  t.set(b.t, a.t.length);
+  new Uint32Array(v.buffer).set(new Uint32Array(a.v.buffer, a.v.byteOffset, a.v.length * 2));
+  new Uint32Array(v.buffer).set(new Uint32Array(b.v.buffer, b.v.byteOffset, b.v.length * 2), a.v.length * 2);
+  return { t, v };
+}
+
+/** Opens (creating if needed) the embedded store in `options.dir`, recovering what is there. */
+export async function openStorage(options: OpenStorageOptions): Promise<EmbeddedStorage> {
+  const db = new Db(options);
+  db.open();
+  return db;
+}
+
+export { matchesAll };

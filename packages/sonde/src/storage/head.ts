@@ -1,0 +1,219 @@
+// The in-memory head: the series registry (label set → series, ref →
+// series, the postings index) and the rules for accepting a sample: in order,
+// out of order within the window, duplicate, or too old; cutting everything
+// older than a time off into a block-to-be; deleting ranges.
+import { wordsOf } from './chunkenc/float-bits.js';
+import { labelsKey } from './labels.js';
+import { Postings } from './postings.js';
+import { insertSample, lowerBound, mergeRuns, rangeOf, viewFloats } from './samples.js';
+import {
+  HEAD_CHUNK_SAMPLES,
+  type HeadChunk,
+  MemSeries,
+  NO_SAMPLES,
+  type Samples,
+  decodeChunk,
+  encodeChunk,
+} from './series.js';
+import type { HistogramSample, Labels } from './types.js';
+
+export const ACCEPTED = 0;
+export const OUT_OF_ORDER = 1;
+export const DUPLICATE = 2;
+export const SAME = 3;
+
+/** What a cut takes from one series: its data older than the cut time. */
+export interface CutSeries {
+  readonly floats: Samples;
+  readonly ht: readonly number[];
+  readonly h: readonly HistogramSample[];
+  /** The value before `floats` (for counter-correct rollups). */
+  readonly prev: number;
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+export class Head {
+  readonly byKey = new Map<string, MemSeries>();
+  readonly byRef = new Map<number, MemSeries>();
+  readonly postings = new Postings();
+  private readonly labelCache = new WeakMap<Labels, MemSeries>();
+  nextRef = 1;
+  /** Newest float timestamp accepted by any series. */
+  maxT = Number.NEGATIVE_INFINITY;
+
+  constructor(public oooWindowMs: number) {}
+
+  /** The series for a label set, or null if the set is invalid (no name, bad label name). */
+  lookup(labels: Labels): MemSeries | null {
+    const cached = this.labelCache.get(labels);
+    if (cached && !cached.deleted) return cached;
+    const key = labelsKey(labels);
+    const s = this.byKey.get(key);
+    if (s) {
+      this.labelCache.set(labels, s);
+      return s;
+    }
+    return null;
+  }
+
+  static valid(labels: Labels): boolean {
+    if (!labels.__name__) return false;
+    for (const name in labels) if (!LABEL_NAME.test(name) || typeof labels[name] !== 'string') return false;
+    return true;
+  }
+
+  /** Creates a series (ref given on replay, allocated otherwise). */
+  create(labels: Labels, ref = this.nextRef): MemSeries {
+    const clean: Record<string, string> = {};
+    for (const name of Object.keys(labels).sort()) {
+      const value = labels[name];
+      if (value !== '') clean[this.postings.intern(name)] = this.postings.intern(value);
+    }
+    const s = new MemSeries(ref, Object.freeze(clean));
+    const key = labelsKey(clean);
+    const old = this.byKey.get(key);
+    if (old) this.drop(old);
+    this.byKey.set(key, s);
+    this.byRef.set(ref, s);
+    this.postings.add(ref, clean);
+    if (ref >= this.nextRef) this.nextRef = ref + 1;
+    this.labelCache.set(labels, s);
+    return s;
+  }
+
+  /** Forgets a series entirely (all its data deleted). */
+  drop(s: MemSeries): void {
+    s.deleted = true;
+    this.byKey.delete(labelsKey(s.labels));
+    this.byRef.delete(s.ref);
+    this.postings.remove(s.ref, s.labels);
+  }
+
+  appendFloat(s: MemSeries, t: number, hi: number, lo: number): number {
+    if (t > s.maxT) {
+      s.push(t, hi, lo);
+      if (t > this.maxT) this.maxT = t;
+      return ACCEPTED;
+    }
+    if (t === s.maxT) return s.lastHi === hi && s.lastLo === lo ? SAME : DUPLICATE;
+    if (t < s.maxT - this.oooWindowMs) return OUT_OF_ORDER;
+    const have = findSample(s, t);
+    if (have) return have[0] === hi && have[1] === lo ? SAME : DUPLICATE;
+    s.ooo = insertSample(s.ooo, t, hi, lo);
+    return ACCEPTED;
+  }
+
+  appendHistogram(s: MemSeries, t: number, h: HistogramSample): number {
+    if (t > s.hMaxT) {
+      s.ht.push(t);
+      s.h.push(h);
+      s.hMaxT = t;
+      if (t > this.maxT) this.maxT = t;
+      return ACCEPTED;
+    }
+    if (t === s.hMaxT) return JSON.stringify(s.h[s.h.length - 1]) === JSON.stringify(h) ? SAME : DUPLICATE;
+    return OUT_OF_ORDER;
+  }
+
+  /** Takes every sample older than `cut` out of the head (copy-on-write). */
+  cut(cut: number): Map<number, CutSeries> {
+    const out = new Map<number, CutSeries>();
+    for (const s of this.byRef.values()) {
+      if (!s.hasData) continue;
+      const all = viewFloats(s.view(), Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+      const k = lowerBound(all.t, all.t.length, cut);
+      let hk = 0;
+      while (hk < s.h.length && s.ht[hk] < cut) hk++;
+      if (k === 0 && hk === 0) continue;
+      const taken = rangeOf(all, Number.NEGATIVE_INFINITY, cut - 0.5);
+      out.set(s.ref, { floats: taken, ht: s.ht.slice(0, hk), h: s.h.slice(0, hk), prev: s.prev });
+      if (k > 0) {
+        s.prev = taken.v[k - 1];
+        setSamples(s, rangeOf(all, cut, Number.POSITIVE_INFINITY));
+      }
+      if (hk > 0) {
+        s.ht = s.ht.slice(hk);
+        s.h = s.h.slice(hk);
+      }
+    }
+    return out;
+  }
+
+  /** Removes samples in [mint, maxt] from a series' head data. */
+  deleteRange(s: MemSeries, mint: number, maxt: number): void {
+    const all = viewFloats(s.view(), Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+    const keep = mergeRuns([
+      rangeOf(all, Number.NEGATIVE_INFINITY, mint - 1e-3),
+      rangeOf(all, maxt + 1e-3, Infinity),
+    ]);
+    if (keep.t.length !== all.t.length) setSamples(s, keep);
+    const ht: number[] = [];
+    const h: HistogramSample[] = [];
+    s.ht.forEach((t, i) => {
+      if (t < mint || t > maxt) {
+        ht.push(t);
+        h.push(s.h[i]);
+      }
+    });
+    s.ht = ht;
+    s.h = h;
+  }
+
+  /** Restores head data from a checkpoint. */
+  restore(s: MemSeries, floats: Samples, ht: number[], h: HistogramSample[]): void {
+    setSamples(s, floats);
+    s.ht = ht;
+    s.h = h;
+    const n = floats.t.length;
+    if (n && floats.t[n - 1] > this.maxT) this.maxT = floats.t[n - 1];
+  }
+}
+
+/** The raw bits of the sample at exactly t, if the head has one. */
+function findSample(s: MemSeries, t: number): [number, number] | null {
+  const probe = (run: Samples, n: number): [number, number] | null => {
+    const i = lowerBound(run.t, n, t);
+    if (i < n && run.t[i] === t) {
+      const w = wordsOf(run.v);
+      return [w[2 * i + 1], w[2 * i]];
+    }
+    return null;
+  };
+  if (s.n > 0 && t >= s.t[0]) {
+    const hit = probe({ t: s.t, v: s.v }, s.n);
+    if (hit) return hit;
+  }
+  if (s.ooo) {
+    const hit = probe(s.ooo, s.ooo.t.length);
+    if (hit) return hit;
+  }
+  for (const c of s.chunks) {
+    if (t < c.minT || t > c.maxT) continue;
+    const run = { t: new Float64Array(c.n), v: new Float64Array(c.n) };
+    decodeChunk(c, run.t, run.v, 0);
+    return probe(run, c.n);
+  }
+  return null;
+}
+
+/** Replaces a series' float head data with sorted samples: sealed chunks plus an open remainder. */
+function setSamples(s: MemSeries, run: Samples): void {
+  const n = run.t.length;
+  const chunks: HeadChunk[] = [];
+  let i = 0;
+  for (; n - i >= HEAD_CHUNK_SAMPLES; i += HEAD_CHUNK_SAMPLES) {
+    chunks.push(encodeChunk(run.t, run.v, i, i + HEAD_CHUNK_SAMPLES));
+  }
+  s.chunks = chunks;
+  s.ooo = null;
+  if (i === n) {
+    s.setOpen(NO_SAMPLES.t, NO_SAMPLES.v, 0);
+    return;
+  }
+  const t = new Float64Array(HEAD_CHUNK_SAMPLES);
+  const v = new Float64Array(HEAD_CHUNK_SAMPLES);
+  t.set(run.t.subarray(i));
+  wordsOf(v).set(wordsOf(run.v).subarray(2 * i));
+  s.setOpen(t, v, n - i);
+}

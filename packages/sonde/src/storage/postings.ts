@@ -1,0 +1,158 @@
+// The inverted index: label name → value → sorted series refs, with names
+// and values interned. Matchers resolve by walking the values of one label
+// name (never every series): equality is one lookup, a regex is tested once
+// per distinct value, and matchers that also match the empty string (absent
+// label) subtract the values they reject, as Prometheus does.
+import { matcherPredicate } from './labels.js';
+import type { Labels, Matcher } from './types.js';
+
+function intersect(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      out.push(a[i]);
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return out;
+}
+
+function subtract(a: readonly number[], drop: Set<number>): number[] {
+  return drop.size === 0 ? a.slice() : a.filter((x) => !drop.has(x));
+}
+
+function unionSorted(lists: number[][]): number[] {
+  if (lists.length === 0) return [];
+  if (lists.length === 1) return lists[0].slice();
+  const all: number[] = [];
+  for (const l of lists) for (const x of l) all.push(x);
+  all.sort((a, b) => a - b);
+  let w = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[w++] = all[i];
+  all.length = w;
+  return all;
+}
+
+/** A regex that is only literal alternatives, e.g. `GET|POST`: looked up instead of scanned. */
+function literalAlternatives(pattern: string): string[] | null {
+  if (!/^[\w\-.:/ |]*$/.test(pattern) || pattern.includes('.')) return null;
+  return pattern.split('|');
+}
+
+export class Postings {
+  private readonly byName = new Map<string, Map<string, number[]>>();
+  private readonly strings = new Map<string, string>();
+  private all: number[] = [];
+  /** Refs removed but not yet swept from the lists. */
+  private removed = new Set<number>();
+
+  intern(s: string): string {
+    const have = this.strings.get(s);
+    if (have !== undefined) return have;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  /** Adds a series; refs must be added in increasing order (they are allocated so). */
+  add(ref: number, labels: Labels): void {
+    for (const name in labels) {
+      const value = labels[name];
+      let values = this.byName.get(name);
+      if (!values) this.byName.set(this.intern(name), (values = new Map()));
+      let list = values.get(value);
+      if (!list) values.set(this.intern(value), (list = []));
+      if (list.length === 0 || list[list.length - 1] < ref) list.push(ref);
+      else insertSorted(list, ref);
+    }
+    if (this.all.length === 0 || this.all[this.all.length - 1] < ref) this.all.push(ref);
+    else insertSorted(this.all, ref);
+  }
+
+  remove(ref: number, labels: Labels): void {
+    this.removed.add(ref);
+    for (const name in labels) {
+      const values = this.byName.get(name);
+      const list = values?.get(labels[name]);
+      if (!values || !list) continue;
+      const i = list.indexOf(ref);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) values.delete(labels[name]);
+      if (values.size === 0) this.byName.delete(name);
+    }
+    if (this.removed.size > 1024 || this.removed.size * 8 > this.all.length) this.sweep();
+  }
+
+  private sweep(): void {
+    this.all = subtract(this.all, this.removed);
+    this.removed = new Set();
+  }
+
+  get size(): number {
+    return this.all.length - this.removed.size;
+  }
+
+  /** Sorted refs of the series matching every matcher. */
+  select(matchers: readonly Matcher[]): number[] {
+    if (this.removed.size) this.sweep();
+    const include: number[][] = [];
+    const exclude = new Set<number>();
+    for (const m of matchers) {
+      const values = this.byName.get(m.name);
+      const pred = matcherPredicate(m);
+      if (!pred('')) {
+        if (!values) return [];
+        let lists: number[][] = [];
+        if (m.type === '=') {
+          const l = values.get(m.value);
+          if (l) lists = [l];
+        } else {
+          const alts = m.type === '=~' ? literalAlternatives(m.value) : null;
+          if (alts) for (const a of alts) values.get(a) && lists.push(values.get(a)!);
+          else for (const [v, l] of values) if (pred(v)) lists.push(l);
+        }
+        const u = unionSorted(lists);
+        if (u.length === 0) return [];
+        include.push(u);
+      } else if (values) {
+        for (const [v, l] of values) if (!pred(v)) for (const r of l) exclude.add(r);
+      }
+    }
+    include.sort((a, b) => a.length - b.length);
+    let out: number[] = include.length ? include[0] : this.all;
+    for (let i = 1; i < include.length && out.length; i++) out = intersect(out, include[i]);
+    return subtract(out, exclude);
+  }
+
+  labelNames(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
+  labelValues(name: string): string[] {
+    return [...(this.byName.get(name)?.keys() ?? [])].sort();
+  }
+
+  /** Series count per value of a label name (for cardinality stats). */
+  valueCounts(name: string): [string, number][] {
+    return [...(this.byName.get(name) ?? new Map<string, number[]>())].map(([v, l]) => [v, l.length]);
+  }
+
+  /** Distinct value count per label name. */
+  nameCardinalities(): [string, number][] {
+    return [...this.byName].map(([n, values]) => [n, values.size]);
+  }
+}
+
+function insertSorted(list: number[], ref: number): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < ref) lo = mid + 1;
+    else hi = mid;
+  }
+  if (list[lo] !== ref) list.splice(lo, 0, ref);
+}

@@ -1,0 +1,317 @@
+// A read snapshot: the block list, the blocks-to-be of a flush in progress,
+// and a view of every head series, all taken when the querier is made. Head
+// data is copy-on-write and blocks are immutable, so reading it later sees
+// exactly that moment while ingest goes on. Only chunks overlapping the range
+// are decoded; a corrupt chunk is reported and skipped.
+import { type BlockReader, type ChunkRef, CorruptChunkError } from './block-reader.js';
+import { KIND_FLOAT, KIND_HISTOGRAM, KIND_ROLLUP, type TierId } from './block-writer.js';
+import { decodeHistograms } from './chunkenc/chunk-histogram.js';
+import { decodeTimestamps } from './chunkenc/timestamps.js';
+import { decodeValues } from './chunkenc/values.js';
+import { ByteReader } from './chunkenc/varint.js';
+import type { CutSeries } from './head.js';
+import type { Head } from './head.js';
+import {
+  type RollupPoints,
+  TIER_RES,
+  computeRollup,
+  decodeRollup,
+  mergeRollups,
+  rollupRange,
+} from './rollup.js';
+import { mergeRuns, rangeOf, viewFloats, viewHistograms } from './samples.js';
+import { NO_SAMPLES, type Samples, type SeriesView } from './series.js';
+import type {
+  HistogramSample,
+  Labels,
+  Matcher,
+  Querier,
+  RollupData,
+  SelectHints,
+  SeriesData,
+  Tier,
+} from './types.js';
+
+export interface Tombstone {
+  readonly refs: ReadonlySet<number>;
+  readonly mint: number;
+  readonly maxt: number;
+}
+
+export interface BlockEntry {
+  readonly reader: BlockReader;
+  tombstones: readonly Tombstone[];
+}
+
+export interface Snapshot {
+  readonly blocks: readonly BlockEntry[];
+  readonly pending: readonly Map<number, CutSeries>[];
+  readonly views: Map<number, SeriesView>;
+  readonly nextRef: number;
+}
+
+const TIER_ID: Record<Tier, TierId> = { raw: 0, '1m': 1, '1h': 2 };
+
+function applyTombstones(run: Samples, ref: number, tombs: readonly Tombstone[], widen = 0): Samples {
+  for (const ts of tombs) {
+    if (!ts.refs.has(ref)) continue;
+    run = mergeRuns([
+      rangeOf(run, Number.NEGATIVE_INFINITY, ts.mint - 1e-3),
+      rangeOf(run, ts.maxt + widen + 1e-3, Number.POSITIVE_INFINITY),
+    ]);
+  }
+  return run;
+}
+
+function tombstoned(t: number, ref: number, tombs: readonly Tombstone[], widen: number): boolean {
+  for (const ts of tombs) if (ts.refs.has(ref) && t >= ts.mint && t <= ts.maxt + widen) return true;
+  return false;
+}
+
+export class SnapshotQuerier implements Querier {
+  private closed = false;
+
+  constructor(
+    private readonly head: Head,
+    private readonly snap: Snapshot,
+    private readonly onCorrupt: (err: CorruptChunkError) => void,
+    private readonly onClose: () => void,
+  ) {}
+
+  private refs(matchers: readonly Matcher[] | undefined): number[] {
+    const all = this.head.postings.select(matchers ?? []);
+    return all.filter((r) => r < this.snap.nextRef);
+  }
+
+  private labels(ref: number): Labels | undefined {
+    return this.head.byRef.get(ref)?.labels;
+  }
+
+  /** Decoded chunks of one kind from the snapshot's blocks of one tier, corrupt ones skipped. */
+  private *blockChunks(ref: number, tier: TierId, mint: number, maxt: number, kind: number) {
+    for (const b of this.snap.blocks) {
+      const r = b.reader;
+      if (r.tier !== tier || r.maxT < mint || r.minT > maxt) continue;
+      for (const c of r.chunks(ref, mint, maxt)) {
+        if (c.kind !== kind) continue;
+        let cols: Uint8Array[];
+        try {
+          cols = r.columns(ref, c);
+        } catch (err) {
+          if (err instanceof CorruptChunkError) {
+            this.onCorrupt(err);
+            continue;
+          }
+          throw err;
+        }
+        yield { entry: b, chunk: c, cols };
+      }
+    }
+  }
+
+  private floats(ref: number, mint: number, maxt: number): Samples {
+    const runs: Samples[] = [];
+    for (const { entry, chunk, cols } of this.blockChunks(ref, 0, mint, maxt, KIND_FLOAT)) {
+      try {
+        runs.push(applyTombstones(rangeOf(decodeFloat(cols, chunk), mint, maxt), ref, entry.tombstones));
+      } catch (err) {
+        this.onCorrupt(new CorruptChunkError(entry.reader.path, ref, (err as Error).message));
+      }
+    }
+    for (const p of this.snap.pending) {
+      const c = p.get(ref);
+      if (c) runs.push(rangeOf(c.floats, mint, maxt));
+    }
+    const v = this.snap.views.get(ref);
+    if (v) runs.push(viewFloats(v, mint, maxt));
+    return mergeRuns(runs);
+  }
+
+  private histograms(ref: number, mint: number, maxt: number): { ht: number[]; h: HistogramSample[] } | null {
+    const ht: number[] = [];
+    const h: HistogramSample[] = [];
+    const add = (ts: readonly number[], hs: readonly HistogramSample[]) => {
+      for (let i = 0; i < ts.length; i++) {
+        if (ts[i] < mint || ts[i] > maxt) continue;
+        ht.push(ts[i]);
+        h.push(hs[i]);
+      }
+    };
+    for (const { entry, chunk, cols } of this.blockChunks(ref, 0, mint, maxt, KIND_HISTOGRAM)) {
+      try {
+        const t = new Float64Array(chunk.n);
+        decodeTimestamps(new ByteReader(cols[0]), t, 0);
+        const hs = decodeHistograms(new ByteReader(cols[1]));
+        const keep = Array.from(t).map((x) => !tombstoned(x, ref, entry.tombstones, 0));
+        add(
+          Array.from(t).filter((_, i) => keep[i]),
+          hs.filter((_, i) => keep[i]),
+        );
+      } catch (err) {
+        this.onCorrupt(new CorruptChunkError(entry.reader.path, ref, (err as Error).message));
+      }
+    }
+    for (const p of this.snap.pending) {
+      const c = p.get(ref);
+      if (c) add(c.ht, c.h);
+    }
+    const v = this.snap.views.get(ref);
+    const hv = v ? viewHistograms(v, mint, maxt) : null;
+    if (hv) add(hv.ht, hv.h);
+    if (ht.length === 0) return null;
+    // sources are each sorted; order and drop repeated timestamps across them
+    const idx = ht.map((_, i) => i).sort((a, b) => ht[a] - ht[b] || a - b);
+    const ot: number[] = [];
+    const oh: HistogramSample[] = [];
+    for (const i of idx) {
+      if (ot.length && ot[ot.length - 1] === ht[i]) continue;
+      ot.push(ht[i]);
+      oh.push(h[i]);
+    }
+    return { ht: ot, h: oh };
+  }
+
+  private hasData(ref: number, mint: number, maxt: number): boolean {
+    for (const b of this.snap.blocks) {
+      if (
+        b.reader.tier === 0 &&
+        b.reader.maxT >= mint &&
+        b.reader.minT <= maxt &&
+        b.reader.chunks(ref, mint, maxt).length
+      ) {
+        return true;
+      }
+    }
+    if (this.snap.pending.some((p) => p.has(ref))) return true;
+    const v = this.snap.views.get(ref);
+    return (
+      v !== undefined && (viewFloats(v, mint, maxt).t.length > 0 || viewHistograms(v, mint, maxt) !== null)
+    );
+  }
+
+  *select(
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+    hints?: SelectHints,
+  ): Iterable<SeriesData> {
+    this.check();
+    for (const ref of this.refs(matchers)) {
+      const labels = this.labels(ref);
+      if (!labels) continue;
+      if (hints?.labelsOnly) {
+        if (this.hasData(ref, mint, maxt)) yield { labels, t: NO_SAMPLES.t, v: NO_SAMPLES.v };
+        continue;
+      }
+      const f = this.floats(ref, mint, maxt);
+      const hs = this.histograms(ref, mint, maxt);
+      if (f.t.length === 0 && !hs) continue;
+      yield hs
+        ? { labels, t: f.t, v: f.v, ht: Float64Array.from(hs.ht), h: hs.h }
+        : { labels, t: f.t, v: f.v };
+    }
+  }
+
+  *selectRollup(
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+    tier: Exclude<Tier, 'raw'>,
+  ): Iterable<RollupData> {
+    this.check();
+    const res = TIER_RES[tier];
+    for (const ref of this.refs(matchers)) {
+      const labels = this.labels(ref);
+      if (!labels) continue;
+      const parts: RollupPoints[] = [];
+      for (const { entry, chunk, cols } of this.blockChunks(
+        ref,
+        TIER_ID[tier],
+        mint,
+        maxt + res,
+        KIND_ROLLUP,
+      )) {
+        try {
+          const p = decodeRollup(cols, chunk.n);
+          parts.push(dropTombstoned(p, ref, entry.tombstones, res));
+        } catch (err) {
+          this.onCorrupt(new CorruptChunkError(entry.reader.path, ref, (err as Error).message));
+        }
+      }
+      for (const p of this.snap.pending) {
+        const c = p.get(ref);
+        if (c) parts.push(computeRollup(c.floats, c.prev, res));
+      }
+      const v = this.snap.views.get(ref);
+      if (v) {
+        const all = viewFloats(v, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+        parts.push(computeRollup(all, v.prev, res));
+      }
+      const p = rollupRange(mergeRollups(parts), mint, maxt, res);
+      if (p.t.length === 0) continue;
+      yield { labels, resolutionMs: res, ...p };
+    }
+  }
+
+  labelNames(matchers?: readonly Matcher[]): string[] {
+    this.check();
+    if (!matchers || matchers.length === 0) return this.head.postings.labelNames();
+    const names = new Set<string>();
+    for (const ref of this.refs(matchers)) for (const n in this.labels(ref) ?? {}) names.add(n);
+    return [...names].sort();
+  }
+
+  labelValues(name: string, matchers?: readonly Matcher[]): string[] {
+    this.check();
+    if (!matchers || matchers.length === 0) return this.head.postings.labelValues(name);
+    const values = new Set<string>();
+    for (const ref of this.refs(matchers)) {
+      const v = this.labels(ref)?.[name];
+      if (v !== undefined) values.add(v);
+    }
+    return [...values].sort();
+  }
+
+  private check(): void {
+    if (this.closed) throw new Error('querier is closed');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
+  }
+}
+
+function decodeFloat(cols: Uint8Array[], c: ChunkRef): Samples {
+  if (cols.length !== 2) throw new RangeError('float chunk needs 2 columns');
+  const t = new Float64Array(c.n);
+  const v = new Float64Array(c.n);
+  if (decodeTimestamps(new ByteReader(cols[0]), t, 0) !== c.n)
+    throw new RangeError('timestamp count mismatch');
+  if (decodeValues(new ByteReader(cols[1]), v, 0) !== c.n) throw new RangeError('value count mismatch');
+  return { t, v };
+}
+
+export function dropTombstoned(
+  p: RollupPoints,
+  ref: number,
+  tombs: readonly Tombstone[],
+  res: number,
+): RollupPoints {
+  if (!tombs.some((t) => t.refs.has(ref))) return p;
+  const keep: number[] = [];
+  for (let i = 0; i < p.t.length; i++) if (!tombstoned(p.t[i], ref, tombs, res)) keep.push(i);
+  const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+  return {
+    t: pick(p.t),
+    min: pick(p.min),
+    max: pick(p.max),
+    sum: pick(p.sum),
+    count: pick(p.count),
+    last: pick(p.last),
+    increase: pick(p.increase),
+  };
+}
+
+export { decodeFloat };

@@ -1,0 +1,216 @@
+// The write-ahead log: numbered segment files of CRC-framed records. Commits
+// are grouped: everything queued while one write+fdatasync is in flight goes
+// out in the next single write+fdatasync, and each entry's `onDurable` runs,
+// in order, only after its bytes are on disk. A failed write (disk full)
+// fails that group with a clear error and truncates the torn tail, so later
+// records are never hidden behind garbage.
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { fdatasync, ftruncate, write } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+
+export const SEGMENT_BYTES = 64 * 1024 * 1024;
+const HEADER = 8;
+
+/** The file operations the log uses; tests swap in failing ones to simulate a full disk. */
+export interface WalIo {
+  write(fd: number, buf: Uint8Array, cb: (err: NodeJS.ErrnoException | null, written: number) => void): void;
+  fdatasync(fd: number, cb: (err: NodeJS.ErrnoException | null) => void): void;
+}
+
+export const realIo: WalIo = {
+  write: (fd, buf, cb) => write(fd, buf, 0, buf.length, null, cb),
+  fdatasync: (fd, cb) => fdatasync(fd, cb),
+};
+
+/** Makes a directory's entries (new or renamed files) durable. */
+export function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function segmentName(n: number): string {
+  return String(n).padStart(8, '0');
+}
+
+export function listSegments(dir: string): number[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{8}$/.test(f))
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/** Frames a record payload: length, CRC-32 of the payload, payload. */
+export function frame(payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(payload.length + HEADER);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, payload.length, true);
+  dv.setUint32(4, crc32(payload), true);
+  out.set(payload, HEADER);
+  return out;
+}
+
+export interface SegmentRead {
+  records: Uint8Array[];
+  /** Set when the segment ends in a torn or corrupt record (everything after it is ignored). */
+  corruptAt: number | null;
+}
+
+export function readSegment(path: string): SegmentRead {
+  const buf = readFileSync(path);
+  const records: Uint8Array[] = [];
+  let p = 0;
+  while (p + HEADER <= buf.length) {
+    const len = buf.readUInt32LE(p);
+    const crc = buf.readUInt32LE(p + 4);
+    if (len === 0 && crc === 0) break; // preallocated / zero tail
+    if (p + HEADER + len > buf.length) return { records, corruptAt: p };
+    const payload = buf.subarray(p + HEADER, p + HEADER + len);
+    if (crc32(payload) !== crc) return { records, corruptAt: p };
+    records.push(payload);
+    p += HEADER + len;
+  }
+  return { records, corruptAt: p < buf.length && buf.length - p >= HEADER ? p : null };
+}
+
+interface Entry {
+  bytes: Uint8Array;
+  onDurable: () => void;
+  onError: (err: Error) => void;
+}
+
+export class DiskFullError extends Error {
+  readonly code = 'ENOSPC';
+  constructor(cause: unknown) {
+    super('disk full: the write-ahead log could not be written, the samples were not stored', { cause });
+  }
+}
+
+export class Wal {
+  private fd = -1;
+  private size = 0;
+  private queue: Entry[] = [];
+  private busy = false;
+  private rotateHooks: ((closed: number) => void)[] = [];
+  private broken = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly dir: string,
+    public segment: number,
+    private readonly io: WalIo = realIo,
+  ) {
+    this.open(segment);
+  }
+
+  private open(n: number): void {
+    this.fd = openSync(join(this.dir, segmentName(n)), 'a');
+    this.segment = n;
+    this.size = 0;
+    syncDir(this.dir);
+  }
+
+  /** Queues framed bytes; `onDurable` runs once they are written and synced. */
+  append(bytes: Uint8Array, onDurable: () => void, onError: (err: Error) => void): void {
+    if (this.closed) {
+      onError(new Error('storage is closed'));
+      return;
+    }
+    this.queue.push({ bytes, onDurable, onError });
+    if (!this.busy) this.flush();
+  }
+
+  /**
+   * Closes the current segment once every queued entry before this call is
+   * durable and applied, then calls `hook(closedSegment)` synchronously, before
+   * any later entry is applied: the applied state then equals segments ≤ closed.
+   */
+  rotate(hook: (closed: number) => void): void {
+    this.rotateHooks.push(hook);
+    if (!this.busy) this.flush();
+  }
+
+  private flush(): void {
+    if (this.rotateHooks.length > 0) {
+      // between groups: everything written so far is applied, nothing later is
+      const hooks = this.rotateHooks;
+      this.rotateHooks = [];
+      const closed = this.segment;
+      closeSync(this.fd);
+      this.open(closed + 1);
+      this.broken = false;
+      for (const h of hooks) h(closed);
+    }
+    if (this.queue.length === 0) {
+      this.busy = false;
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const f of w) f();
+      return;
+    }
+    if (this.broken || this.size >= SEGMENT_BYTES) {
+      closeSync(this.fd);
+      this.open(this.segment + 1);
+      this.broken = false;
+    }
+    this.busy = true;
+    const group = this.queue;
+    this.queue = [];
+    const total = group.reduce((n, e) => n + e.bytes.length, 0);
+    const buf = Buffer.allocUnsafe(total);
+    let p = 0;
+    for (const e of group) {
+      buf.set(e.bytes, p);
+      p += e.bytes.length;
+    }
+    const fd = this.fd;
+    const start = this.size;
+    const fail = (err: NodeJS.ErrnoException) => {
+      const error = err.code === 'ENOSPC' || err.code === 'EDQUOT' ? new DiskFullError(err) : err;
+      // cut off whatever part of the group reached the file
+      ftruncate(fd, start, (terr) => {
+        if (terr) this.broken = true;
+        for (const e of group) e.onError(error);
+        this.flush();
+      });
+    };
+    const writeFrom = (off: number) => {
+      this.io.write(fd, buf.subarray(off), (err, n) => {
+        if (err) return fail(err);
+        if (off + n < buf.length) return writeFrom(off + n);
+        this.io.fdatasync(fd, (serr) => {
+          if (serr) return fail(serr);
+          this.size = start + total;
+          for (const e of group) e.onDurable();
+          this.flush();
+        });
+      });
+    };
+    writeFrom(0);
+  }
+
+  /** Resolves when nothing is queued or in flight. */
+  idle(): Promise<void> {
+    if (!this.busy && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Deletes segments numbered ≤ n (they are covered by a checkpoint). */
+  truncateThrough(n: number): void {
+    for (const s of listSegments(this.dir)) {
+      if (s <= n && s !== this.segment) unlinkSync(join(this.dir, segmentName(s)));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    this.closed = true;
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}
