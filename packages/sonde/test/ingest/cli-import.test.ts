@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { Command } from 'commander';
-import { registerImport, runImport } from '../../src/cli/commands/import.js';
+import { openEmbeddedStore, registerImport, runImport } from '../../src/cli/commands/import.js';
 import { MemoryStorage } from '../../src/storage/memory.js';
 import { selectAll } from './support.js';
 
@@ -78,6 +78,30 @@ describe('sonde import', () => {
       /rejected 2 line\(s\):\n {4}line 2: unterminated|rejected 2 line\(s\):\n {4}line 2: missing "}"/,
     );
     assert.match(out.text(), /line 3: sample has no timestamp/);
+  });
+
+  it('imports into the embedded store, which has the data when reopened', async () => {
+    const dataDir = join(dir, 'embedded');
+    const now = Date.now() - 60_000;
+    const text = `# TYPE temp gauge\ntemp{room="a"} 20.5 ${now / 1000}\ntemp{room="a"} 21 ${(now + 15_000) / 1000}\n# EOF\n`;
+    const out = capture();
+    const code = await runImport({
+      files: [file('embedded.om', text)],
+      dataDir,
+      opener: openEmbeddedStore,
+      stdout: out.stream,
+      stderr: capture().stream,
+    });
+    assert.equal(code, 0, out.text());
+    const storage = await openEmbeddedStore(dataDir);
+    try {
+      const [s] = selectAll(storage, 'temp');
+      assert.deepEqual([...s.t], [now, now + 15_000]);
+      assert.deepEqual([...s.v], [20.5, 21]);
+      assert.equal(storage.metadata('temp').get('temp')?.type, 'gauge');
+    } finally {
+      await storage.close();
+    }
   });
 
   it('prints JSON with --json', async () => {

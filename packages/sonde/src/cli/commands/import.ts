@@ -17,22 +17,15 @@ import {
   detectFormat,
   importStream,
 } from '../../ingest/index.js';
+import { openStorage } from '../../storage/index.js';
 import type { Storage } from '../../storage/types.js';
 import { EXIT } from '../exit-codes.js';
 
 export type StorageOpener = (dataDir: string) => Promise<Storage>;
 
-/** Opens the embedded store through storage/index.ts's `openStorage({ dataDir })`. */
-export const openEmbeddedStore: StorageOpener = async (dataDir) => {
-  const mod = (await import('../../storage/index.js')) as Record<string, unknown>;
-  const openStorage = mod.openStorage as ((o: { dataDir: string }) => Storage | Promise<Storage>) | undefined;
-  if (typeof openStorage !== 'function') {
-    throw new Error(
-      'this build of sonde has no embedded store to import into (storage.openStorage is missing)',
-    );
-  }
-  return openStorage({ dataDir });
-};
+/** Opens the embedded store in `dataDir` (samples older than its raw retention are refused as too old). */
+export const openEmbeddedStore: StorageOpener = (dataDir) =>
+  openStorage({ dir: dataDir });
 
 export interface ImportRun {
   readonly files: readonly string[];

@@ -1,0 +1,388 @@
+// Ingest throughput, sonde side by side with real peers on loopback, in one run:
+//   remote_write: the same snappy-compressed WriteRequests (2,000 samples each, as a
+//     Prometheus shard sends them) POSTed to sonde, VictoriaMetrics and Prometheus
+//     (--web.enable-remote-write-receiver), 4 requests in flight; samples/s until the
+//     last answer. sonde answers once its commit is durable.
+//   text import: Prometheus text with timestamps POSTed to sonde's and
+//     VictoriaMetrics's /api/v1/import/prometheus.
+//   decode: sonde's remote_write decoder and text parser alone, in process.
+// Targets (issues #9, #5): remote_write >= 500,000 samples/s, text import >= 300,000 samples/s.
+// sonde writes into its embedded store (storage/openStorage), durable on each commit.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify from 'fastify';
+import pino from 'pino';
+import type { ApiDeps } from '../packages/sonde/src/api/deps.js';
+import { ingestRoutes } from '../packages/sonde/src/api/ingest/index.js';
+import type { SondeConfig } from '../packages/sonde/src/config/schema.js';
+import { TextParser, WriteRequestDecoder, snappyCompress } from '../packages/sonde/src/ingest/index.js';
+import { openStorage } from '../packages/sonde/src/storage/index.js';
+import type { Storage } from '../packages/sonde/src/storage/types.js';
+
+const SERIES = Number(process.env.BENCH_SERIES ?? 50_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const PER_REQUEST = 2000;
+const IN_FLIGHT = 4;
+const TEXT_LINES_PER_BODY = 100_000;
+const START = Date.now() - ROUNDS * 15_000;
+
+// --- request bodies ---------------------------------------------------------
+
+function varint(n: number, out: number[]): void {
+  while (n >= 0x80) {
+    out.push((n % 0x80) | 0x80);
+    n = Math.floor(n / 0x80);
+  }
+  out.push(n);
+}
+
+function field(tag: number, payload: Buffer): Buffer {
+  const head: number[] = [];
+  varint(tag, head);
+  varint(payload.length, head);
+  return Buffer.concat([Buffer.from(head), payload]);
+}
+
+function seriesLabels(i: number): [string, string][] {
+  return [
+    ['__name__', `bench_metric_${i % 100}`],
+    ['instance', `host-${Math.floor(i / 100) % 500}:9100`],
+    ['job', 'node'],
+    ['mode', ['user', 'system', 'idle', 'iowait'][i % 4]],
+    ['series', String(i)],
+  ];
+}
+
+function remoteWriteBodies(): Buffer[] {
+  const labelBlocks = Array.from({ length: SERIES }, (_, i) =>
+    Buffer.concat(
+      seriesLabels(i).map(([n, v]) =>
+        field(0x0a, Buffer.concat([field(0x0a, Buffer.from(n)), field(0x12, Buffer.from(v))])),
+      ),
+    ),
+  );
+  const bodies: Buffer[] = [];
+  const sample = Buffer.alloc(9);
+  for (let r = 0; r < ROUNDS; r++) {
+    const t = START + r * 15_000;
+    for (let s0 = 0; s0 < SERIES; s0 += PER_REQUEST) {
+      const parts: Buffer[] = [];
+      for (let s = s0; s < Math.min(SERIES, s0 + PER_REQUEST); s++) {
+        sample[0] = 0x09;
+        sample.writeDoubleLE(r * 10 + (s % 7), 1);
+        const ts: number[] = [0x10];
+        varint(t, ts);
+        const sampleMsg = field(0x12, Buffer.concat([sample, Buffer.from(ts)]));
+        parts.push(field(0x0a, Buffer.concat([labelBlocks[s], sampleMsg])));
+      }
+      bodies.push(snappyCompress(Buffer.concat(parts)));
+    }
+  }
+  return bodies;
+}
+
+function textBodies(): string[] {
+  const names = Array.from({ length: SERIES }, (_, i) => {
+    const l = seriesLabels(i);
+    return `${l[0][1]}{${l
+      .slice(1)
+      .map(([n, v]) => `${n}="${v}"`)
+      .join(',')}}`;
+  });
+  const bodies: string[] = [];
+  let lines: string[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t = START + r * 15_000 + 1;
+    for (let s = 0; s < SERIES; s++) {
+      lines.push(`${names[s]} ${r * 10 + (s % 7)} ${t}`);
+      if (lines.length === TEXT_LINES_PER_BODY) {
+        bodies.push(`${lines.join('\n')}\n`);
+        lines = [];
+      }
+    }
+  }
+  if (lines.length) bodies.push(`${lines.join('\n')}\n`);
+  return bodies;
+}
+
+// --- peers ------------------------------------------------------------------
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitReady(url: string, proc: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`${url}: process exited with ${proc.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await sleep(100);
+  }
+  throw new Error(`${url} not ready`);
+}
+
+interface Peer {
+  name: string;
+  base: string;
+  /** CPU seconds the server has used so far. */
+  cpu(): number;
+  stop(): Promise<void>;
+}
+
+function procCpuSeconds(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 10 ms
+}
+
+function ownCpuSeconds(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+}
+
+async function startPeer(
+  name: string,
+  bin: string,
+  args: (port: number, dir: string) => string[],
+  ready: string,
+) {
+  const dir = mkdtempSync(join(tmpdir(), `sonde-bench-${name}-`));
+  const port = await freePort();
+  writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
+  const proc = spawn(bin, args(port, dir), { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  await waitReady(base + ready, proc);
+  return {
+    name,
+    base,
+    cpu: () => procCpuSeconds(proc.pid!),
+    async stop() {
+      proc.kill('SIGTERM');
+      if (proc.exitCode === null) await new Promise((r) => proc.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  } satisfies Peer;
+}
+
+/** A store that keeps nothing: what sonde's receive path alone (HTTP, decompress, decode, checks) can carry. */
+function discardStore(): Storage {
+  const result = { accepted: 0, outOfOrder: 0, duplicate: 0, tooOld: 0, invalid: 0 };
+  return {
+    appender: () => {
+      let n = 0;
+      return {
+        append: () => void n++,
+        appendHistogram: () => void n++,
+        rollback: () => void (n = 0),
+        commit: async () => {
+          const accepted = n;
+          n = 0;
+          return { ...result, accepted };
+        },
+      };
+    },
+    setMetadata() {},
+    close: async () => {},
+  } as unknown as Storage;
+}
+
+async function startSonde(discard = false): Promise<Peer & { kind: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'sonde-bench-sonde-'));
+  const { storage, kind } = discard
+    ? { storage: discardStore(), kind: 'nothing (discard)' }
+    : await openStore(dir);
+  const deps: ApiDeps = {
+    config: {} as SondeConfig,
+    storage,
+    engine: {} as ApiDeps['engine'],
+    logger: pino({ level: 'silent' }),
+    startedAt: Date.now(),
+  };
+  const app = Fastify({ logger: false });
+  const plugin = ingestRoutes();
+  await app.register(async (scope) => plugin(scope, deps));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    name: 'sonde',
+    kind,
+    base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    cpu: ownCpuSeconds,
+    async stop() {
+      await app.close();
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// --- load -------------------------------------------------------------------
+
+interface Run {
+  /** Wall seconds from the first request to the last answer. */
+  wall: number;
+  /** CPU seconds the server used meanwhile (sonde's include the in-process client). */
+  cpu: number;
+}
+
+async function post(
+  peer: Peer,
+  path: string,
+  bodies: (Buffer | string)[],
+  headers: Record<string, string>,
+): Promise<Run> {
+  const url = peer.base + path;
+  const cpu0 = peer.cpu();
+  let next = 0;
+  let failures = 0;
+  let firstError = '';
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        const res = await fetch(url, { method: 'POST', headers, body });
+        if (!res.ok) {
+          failures++;
+          firstError ||= `${res.status} ${(await res.text()).slice(0, 200)}`;
+        } else await res.arrayBuffer();
+      }
+    }),
+  );
+  const wall = (performance.now() - t0) / 1000;
+  // Peers may still be flushing what they acknowledged: let them finish before reading their CPU.
+  await sleep(500);
+  const cpu = peer.cpu() - cpu0;
+  if (failures) console.log(`  ${url}: ${failures} requests failed, first: ${firstError}`);
+  return { wall, cpu };
+}
+
+const RW_HEADERS = {
+  'content-type': 'application/x-protobuf',
+  'content-encoding': 'snappy',
+  'x-prometheus-remote-write-version': '0.1.0',
+};
+
+function rate(samples: number, seconds: number): string {
+  return `${Math.round(samples / seconds).toLocaleString('en-US')}/s`;
+}
+
+/** A table row; for a peer, `sonde` gives the ratio of sonde's throughput to the peer's. */
+function row(what: string, who: string, samples: number, r: Run, sonde?: Run): string {
+  const ratio = sonde
+    ? `  sonde/peer: ${(r.wall / sonde.wall).toFixed(2)} (wall), ${(r.cpu / sonde.cpu).toFixed(2)} (CPU)`
+    : '';
+  return `${what.padEnd(13)} ${who.padEnd(22)} ${rate(samples, r.wall).padStart(12)} ${rate(samples, r.cpu).padStart(14)}${ratio}`;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const rwBodies = remoteWriteBodies();
+  const textAll = textBodies();
+  const total = SERIES * ROUNDS;
+  console.log(
+    `${SERIES.toLocaleString()} series x ${ROUNDS} rounds = ${total.toLocaleString()} samples per run`,
+  );
+  console.log(`bodies built in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+
+  // Decoding alone, in process.
+  const decoder = new WriteRequestDecoder();
+  const { snappyUncompress } = await import('../packages/sonde/src/ingest/snappy.js');
+  let n = 0;
+  const sink = { series() {}, sample: () => void n++, histogram() {}, invalid() {}, metadata() {} };
+  // Best of three passes, in CPU time: the first pass pays for JIT warm-up.
+  let decodeRate = 0;
+  let parseRate = 0;
+  for (let pass = 0; pass < 3; pass++) {
+    n = 0;
+    let c0 = ownCpuSeconds();
+    for (const b of rwBodies) decoder.decode(snappyUncompress(b, 1 << 30), sink);
+    decodeRate = Math.max(decodeRate, n / (ownCpuSeconds() - c0));
+    n = 0;
+    c0 = ownCpuSeconds();
+    for (const b of textAll) new TextParser('prometheus', { sample: () => void n++, error() {} }).parse(b);
+    parseRate = Math.max(parseRate, n / (ownCpuSeconds() - c0));
+  }
+
+  const runSonde = async (
+    discard: boolean,
+    path: string,
+    bodies: (Buffer | string)[],
+    headers: Record<string, string>,
+  ) => {
+    const s = await startSonde(discard);
+    if (!discard && path === '/api/v1/write') console.log(`sonde writes into: ${s.kind}`);
+    const r = await post(s, path, bodies, headers);
+    await s.stop();
+    global.gc?.();
+    return r;
+  };
+  const TEXT = { 'content-type': 'text/plain' };
+  const sRw = await runSonde(false, '/api/v1/write', rwBodies, RW_HEADERS);
+  const dRw = await runSonde(true, '/api/v1/write', rwBodies, RW_HEADERS);
+  const sText = await runSonde(false, '/api/v1/import/prometheus', textAll, TEXT);
+  const dText = await runSonde(true, '/api/v1/import/prometheus', textAll, TEXT);
+
+  const vmArgs = (port: number, dir: string) => [
+    `-httpListenAddr=127.0.0.1:${port}`,
+    `-storageDataPath=${dir}`,
+    '-retentionPeriod=100y',
+    '-loggerLevel=ERROR',
+  ];
+  const vm = await startPeer('victoria-metrics', '/usr/bin/victoria-metrics', vmArgs, '/health');
+  const vRw = await post(vm, '/api/v1/write', rwBodies, RW_HEADERS);
+  await vm.stop();
+  const vm2 = await startPeer('victoria-metrics', '/usr/bin/victoria-metrics', vmArgs, '/health');
+  const vText = await post(vm2, '/api/v1/import/prometheus', textAll, TEXT);
+  await vm2.stop();
+
+  const prom = await startPeer(
+    'prometheus',
+    '/usr/bin/prometheus',
+    (port, dir) => [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-remote-write-receiver',
+      '--log.level=error',
+    ],
+    '/-/ready',
+  );
+  const pRw = await post(prom, '/api/v1/write', rwBodies, RW_HEADERS);
+  await prom.stop();
+
+  console.log(
+    `\n${''.padEnd(13)} ${''.padEnd(22)} ${'samples/s'.padStart(12)} ${'per CPU-second'.padStart(14)}`,
+  );
+  console.log(row('remote_write', 'sonde', total, sRw));
+  console.log(row('', 'sonde, store discards', total, dRw));
+  console.log(row('', 'VictoriaMetrics 1.79', total, vRw, sRw));
+  console.log(row('', 'Prometheus 2.42', total, pRw, sRw));
+  console.log(row('text import', 'sonde', total, sText));
+  console.log(row('', 'sonde, store discards', total, dText));
+  console.log(row('', 'VictoriaMetrics 1.79', total, vText, sText));
+  console.log(
+    `decode only   remote_write decoder   ${''.padStart(12)} ${rate(1, 1 / decodeRate).padStart(14)}`,
+  );
+  console.log(
+    `              text parser            ${''.padStart(12)} ${rate(1, 1 / parseRate).padStart(14)}`,
+  );
+  console.log('(ratios are sonde throughput / peer throughput: above 1 means sonde is faster)');
+  const rwOk = total / sRw.wall >= 500_000;
+  const textOk = total / sText.wall >= 300_000;
+  console.log(
+    `\ntargets: remote_write >= 500,000/s: ${rwOk ? 'met' : 'NOT met'}; text import >= 300,000/s: ${textOk ? 'met' : 'NOT met'}`,
+  );
+  console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+await main();
