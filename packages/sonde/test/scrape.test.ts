@@ -1,6 +1,12 @@
 // Scraping local node:http targets: formats, label merging, timestamps,
 // limits, metric relabeling, report series and stale markers.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { MemoryStorage } from '../src/storage/memory.js';
@@ -296,5 +302,86 @@ describe('scrape: a local target', () => {
     assert.deepEqual(u.searchParams.getAll('module'), ['m2']);
     assert.equal(seen.auth, `Basic ${Buffer.from('u:p:w').toString('base64')}`);
     assert.deepEqual(read(storage, byName('z'))[0].points, [{ t: 1000, v: 7 }]);
+  });
+});
+
+describe('scrape: TLS and authorization', () => {
+  it('verifies the server with ca_file, fails without it, and skips verification when asked', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sonde-scrape-tls-'));
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=target',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, 't.key'),
+          '-out',
+          join(dir, 't.crt'),
+        ],
+        { stdio: 'ignore' },
+      );
+      let auth = '';
+      const server = createHttpsServer(
+        { key: readFileSync(join(dir, 't.key')), cert: readFileSync(join(dir, 't.crt')) },
+        (req, res) => {
+          auth = req.headers.authorization ?? '';
+          res.writeHead(200, { 'Content-Type': 'text/plain' });
+          res.end('secure 1\n');
+        },
+      );
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const addr = `127.0.0.1:${(server.address() as { port: number }).port}`;
+      const scrape = async (tls: Record<string, unknown> | undefined) => {
+        const storage = new MemoryStorage();
+        const { loop, client } = loopFor(
+          storage,
+          {
+            scheme: 'https',
+            static_configs: [{ targets: [addr] }],
+            authorization: { credentials: 'tok' },
+            ...(tls ? { tls_config: tls } : {}),
+          },
+          () => 1000,
+        );
+        await loop.scrapeOnce();
+        client.close();
+        return { error: loop.lastError, values: read(storage, byName('secure')).map((s) => s.points[0].v) };
+      };
+      assert.deepEqual(await scrape({ ca_file: join(dir, 't.crt') }), { error: '', values: [1] });
+      assert.equal(auth, 'Bearer tok');
+      const untrusted = await scrape(undefined);
+      assert.match(untrusted.error, /self.signed|certificate/i);
+      assert.deepEqual(untrusted.values, []);
+      assert.deepEqual(await scrape({ insecure_skip_verify: true }), { error: '', values: [1] });
+      assert.throws(
+        () =>
+          loopFor(
+            new MemoryStorage(),
+            {
+              scheme: 'https',
+              static_configs: [{ targets: [addr] }],
+              tls_config: { ca_file: join(dir, 'nope.crt') },
+            },
+            () => 0,
+          ),
+        /tls_config.ca_file ".*nope.crt" cannot be read/,
+      );
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

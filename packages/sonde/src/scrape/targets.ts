@@ -144,19 +144,28 @@ export function populateTarget(
   if (!labels.instance) labels.instance = addr;
 
   const scheme = labels.__scheme__ ?? c.scheme;
-  let url: URL;
+  // As Prometheus's Target.URL: configured params, a `__param_<name>` label
+  // replacing the first value of <name>, keys sorted.
+  const params = new Map<string, string[]>();
+  for (const [k, vs] of Object.entries(c.params ?? {})) params.set(k, [...vs]);
+  for (const [k, v] of Object.entries(labels)) {
+    if (!k.startsWith('__param_')) continue;
+    const vs = params.get(k.slice(8));
+    if (vs?.length) vs[0] = v;
+    else params.set(k.slice(8), [v]);
+  }
+  const query = new URLSearchParams();
+  for (const k of [...params.keys()].sort()) for (const v of params.get(k)!) query.append(k, v);
+  const qs = query.toString();
+  const href = `${scheme}://${addr}${labels.__metrics_path__ ?? c.metrics_path}${qs ? `?${qs}` : ''}`;
   try {
-    url = new URL(`${scheme}://${addr}${labels.__metrics_path__ ?? c.metrics_path}`);
+    new URL(href);
   } catch {
     return { dropped: pre, error: `cannot build a URL from "${addr}"` };
   }
-  for (const [k, vs] of Object.entries(c.params ?? {})) for (const v of vs) url.searchParams.append(k, v);
-  for (const [k, v] of Object.entries(labels))
-    if (k.startsWith('__param_')) url.searchParams.set(k.slice(8), v);
 
   const pub: Record<string, string> = {};
   for (const [k, v] of Object.entries(labels)) if (!k.startsWith('__')) pub[k] = v;
-  const href = url.toString();
   return {
     target: {
       discoveredLabels: pre,
