@@ -1,0 +1,111 @@
+// A querier sees the store as it was when it was made, whatever ingest,
+// flushes and deletions do meanwhile; and random workloads read back the same
+// from the embedded store as from the MemoryStorage reference, before and
+// after flushes and restarts.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { openStorage } from '../../src/storage/db.js';
+import { MemoryStorage } from '../../src/storage/memory.js';
+import type { Matcher, Querier, SeriesData } from '../../src/storage/types.js';
+
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'sonde-consistency-'));
+  dirs.push(d);
+  return d;
+}
+
+const ALL: Matcher[] = [{ type: '=~', name: '__name__', value: '.+' }];
+
+function dump(q: Querier, matchers: Matcher[], mint: number, maxt: number): string[] {
+  return [...q.select(matchers, mint, maxt)]
+    .map(
+      (s: SeriesData) =>
+        `${JSON.stringify(s.labels)} ${Array.from(s.t).join(',')} ${Array.from(s.v).join(',')}`,
+    )
+    .sort();
+}
+
+describe('read consistency', () => {
+  it('a querier keeps its snapshot through appends, flushes and deletes', async () => {
+    const db = await openStorage({ dir: await tempDir(), maintenanceIntervalMs: 0, now: () => 0 });
+    const a = db.appender();
+    for (let i = 0; i < 300; i++) a.append({ __name__: 'x', k: 'a' }, i * 1000, i);
+    await a.commit();
+    const q = db.querier();
+    const before = dump(q, ALL, 0, 1e9);
+    for (let i = 300; i < 600; i++) a.append({ __name__: 'x', k: 'a' }, i * 1000, i);
+    a.append({ __name__: 'y' }, 1000, 1);
+    await a.commit();
+    await db.flush(200_000);
+    await db.deleteSeries([{ type: '=', name: 'k', value: 'a' }], 0, 50_000);
+    assert.deepEqual(dump(q, ALL, 0, 1e9), before);
+    q.close();
+    const now = db.querier();
+    const [x] = [...now.select([{ type: '=', name: '__name__', value: 'x' }], 0, 1e9)];
+    assert.equal(x.t.length, 600 - 51);
+    now.close();
+    await db.close();
+  });
+
+  it('random workloads read the same as the reference store, across flushes and restarts', async () => {
+    const sample = fc.record({
+      s: fc.integer({ min: 0, max: 4 }),
+      dt: fc.integer({ min: 1, max: 5000 }),
+      v: fc.oneof(
+        fc.integer({ min: -1000, max: 1000 }).map((x) => x / 100),
+        fc.double({ noNaN: true }),
+        fc.constant(0),
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(sample, { minLength: 1, maxLength: 80 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 400_000 }),
+        fc.integer({ min: 0, max: 400_000 }),
+        async (batches, a0, b0) => {
+          const dir = await tempDir();
+          let db = await openStorage({ dir, maintenanceIntervalMs: 0, now: () => 0, blockRangeMs: 60_000 });
+          const ref = new MemoryStorage();
+          const clock = [0, 0, 0, 0, 0];
+          for (const [bi, batch] of batches.entries()) {
+            const x = db.appender();
+            const y = ref.appender();
+            for (const { s, dt, v } of batch) {
+              clock[s] += dt;
+              const labels = { __name__: `m${s % 2}`, s: String(s) };
+              x.append(labels, clock[s], v);
+              y.append(labels, clock[s], v);
+            }
+            const [rx, ry] = [await x.commit(), await y.commit()];
+            assert.equal(rx.accepted, ry.accepted);
+            if (bi % 2 === 0) await db.maintain();
+            else {
+              await db.close();
+              db = await openStorage({ dir, maintenanceIntervalMs: 0, now: () => 0, blockRangeMs: 60_000 });
+            }
+          }
+          const [mint, maxt] = [Math.min(a0, b0), Math.max(a0, b0)];
+          for (const m of [ALL, [{ type: '=', name: '__name__', value: 'm1' } as Matcher]]) {
+            const qx = db.querier();
+            const qy = ref.querier();
+            assert.deepEqual(dump(qx, m, mint, maxt), dump(qy, m, mint, maxt));
+            qx.close();
+            qy.close();
+          }
+          await db.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
