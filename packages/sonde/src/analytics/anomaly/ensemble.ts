@@ -7,8 +7,8 @@
 //   shift   — two-sided CUSUM of the clipped z-scores (level shifts);
 //   spread  — short-term RMS of the clipped z-scores (variance changes).
 // Each detector's value is judged against that series' own history of it
-// (TailCalibrator): the alarm level is margin × its tailQuantile, never below
-// an absolute floor. So one global configuration fits calm and wild series.
+// (TailCalibrator): the alarm level is the larger of margin × its 99th
+// percentile and its 99.9th percentile, never below an absolute floor. So one global configuration fits calm and wild series.
 // The ensemble score is ratio/(1+ratio) in [0,1), where ratio is the largest
 // detector value over its alarm level: 0.5 is the alarm threshold.
 // `flag` marks the onset of an anomalous episode: after a flag the detector
@@ -33,8 +33,9 @@ export interface DetectorConfig {
   readonly calibrationMemory: number;
   /** The series' own quantile of each detector that an alarm is measured against. */
   readonly tailQuantile: number;
-  /** An alarm needs a detector value above margin × that quantile ... */
+  /** An alarm needs a detector value above margin × that quantile, above its own rarer `peakQuantile` ... */
   readonly margin: number;
+  readonly peakQuantile: number;
   /** ... and above these absolute floors. */
   readonly minSpike: number;
   readonly minExtreme: number;
@@ -55,7 +56,8 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   spreadAlpha: 0.1,
   calibrationMemory: 10_000,
   tailQuantile: 0.99,
-  margin: 1.35,
+  margin: 1.15,
+  peakQuantile: 0.999,
   minSpike: 5,
   minExtreme: 0.5,
   minShift: 8,
@@ -155,7 +157,7 @@ export class AnomalyDetector {
     if (this.seen >= c.warmup) {
       const [kSpike, kExtreme, kShift, kSpread] = this.cal;
       const level = (k: TailCalibrator, floor: number) =>
-        Math.max(floor, c.margin * k.quantile(c.tailQuantile));
+        Math.max(floor, c.margin * k.quantile(c.tailQuantile), k.quantile(c.peakQuantile));
       let ratio = spike / level(kSpike, c.minSpike);
       let by: Detector = 'spike';
       const rExtreme = extreme / level(kExtreme, c.minExtreme);
