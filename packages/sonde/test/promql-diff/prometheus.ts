@@ -33,13 +33,32 @@ export interface RunningPrometheus {
 
 /** Backfills the OpenMetrics text with promtool and starts Prometheus over it. */
 export async function startPrometheus(openMetrics: string): Promise<RunningPrometheus> {
+  return startPrometheusWith(async (dir) => {
+    const file = join(dir, 'data.om');
+    await writeFile(file, openMetrics);
+    return [file];
+  });
+}
+
+/**
+ * Like startPrometheus, with OpenMetrics files written into `dir` by `write`.
+ * promtool re-reads its whole input for every 2 h block, so long spans are
+ * best written as one file per 2 h window.
+ */
+export async function startPrometheusWith(
+  write: (dir: string) => Promise<string[]>,
+): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'sonde-promdiff-'));
-  const file = join(dir, 'data.om');
   const config = join(dir, 'prometheus.yml');
   const tsdb = join(dir, 'tsdb');
-  await writeFile(file, openMetrics);
+  const files = await write(dir);
   await writeFile(config, '');
-  await run(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', file, tsdb], { maxBuffer: 16 << 20 });
+  for (const file of files) {
+    await run(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', '-q', file, tsdb], {
+      maxBuffer: 16 << 20,
+    });
+    await rm(file);
+  }
   const port = await freePort();
   const proc: ChildProcess = spawn(
     PROMETHEUS_BIN,

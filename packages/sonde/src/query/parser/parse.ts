@@ -17,7 +17,6 @@ import {
   type ValueType,
   type VectorMatching,
   type VectorSelector,
-  unwrapParens,
 } from './ast.js';
 import { parseDurationMs, parseNumber, unquote } from './lex.js';
 import { compileAnchored } from './regex.js';
