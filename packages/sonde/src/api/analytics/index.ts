@@ -3,7 +3,7 @@
 // health and recommendations, as JSON `{status: "success", data}` (errors:
 // `{status: "error", errorType: "bad_data", error}` with 400). Every endpoint
 // takes the window as from/to (Unix seconds or RFC 3339) or window=1h ending
-// at to (default now). docs/api/analytics.md has an example per endpoint.
+// at to (default now). docs/analytics.md has an example per endpoint.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AnomalyDetector } from '../../analytics/anomaly/ensemble.js';
 import { healthScore } from '../../analytics/app/health.js';
