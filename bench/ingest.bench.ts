@@ -200,7 +200,7 @@ async function startSonde(discard = false): Promise<Peer & { kind: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'sonde-bench-sonde-'));
   const { storage, kind } = discard
     ? { storage: discardStore(), kind: 'nothing (discard)' }
-    : await openStore(dir);
+    : { storage: await openStorage({ dir }), kind: 'the embedded store' };
   const deps: ApiDeps = {
     config: {} as SondeConfig,
     storage,
@@ -250,7 +250,7 @@ async function post(
     Array.from({ length: IN_FLIGHT }, async () => {
       while (next < bodies.length) {
         const body = bodies[next++];
-        const res = await fetch(url, { method: 'POST', headers, body });
+        const res = await fetch(url, { method: 'POST', headers, body: body as unknown as string });
         if (!res.ok) {
           failures++;
           firstError ||= `${res.status} ${(await res.text()).slice(0, 200)}`;
