@@ -10,6 +10,7 @@ import completion from './completion.js';
 import detect from './detect.js';
 import importCommand from './import.js';
 import profile from './profile.js';
+import query from './query.js';
 import start from './start.js';
 import token from './token.js';
 import version from './version.js';
@@ -27,6 +28,7 @@ export const commands: RegisterCommand[] = [
   detect,
   analyze,
   importCommand,
+  query,
   completion,
   version,
 ];
