@@ -166,7 +166,16 @@ export function createAlerting(options: AlertingOptions): Alerting {
     externalURL,
   });
 
-  const forward = (alerts: OutgoingAlert[]) => {
+  const external = Object.entries(a.external_labels);
+  const forward = (raw: OutgoingAlert[]) => {
+    // External labels join every alert that leaves the rule manager, as Prometheus's notifier adds them.
+    const alerts = external.length
+      ? raw.map((x) => {
+          const labels = { ...x.labels };
+          for (const [k, v] of external) if (!labels[k]) labels[k] = v;
+          return { ...x, labels };
+        })
+      : raw;
     dispatcher.receive(alerts);
     if (amTargets.length === 0) return;
     const body = postableAlerts(alerts);
