@@ -157,11 +157,17 @@ export async function runQuery(expr: string, flags: QueryFlags, now = Date.now()
           end: String(t.end! / 1000),
           step: String(t.step! / 1000),
         };
-  const res = await fetch(`${base}/api/v1/${'time' in t ? 'query' : 'query_range'}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(params).toString(),
-  });
+  let res: Response;
+  try {
+    res = await fetch(`${base}/api/v1/${'time' in t ? 'query' : 'query_range'}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(params).toString(),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+    throw new Error(`cannot reach sonde at ${base}: ${cause}`);
+  }
   const body = (await res.json()) as { status: string; data?: ApiData; errorType?: string; error?: string };
   if (body.status !== 'success')
     throw new QueryError(

@@ -1,0 +1,122 @@
+// The engine's own contract: limits (timeout, samples, points), staleness,
+// extension functions through registerFunction, and the parser's round trip.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { MemoryStorage, STALE_NAN } from '../storage/index.js';
+import { QueryError, createQueryEngine, formatExpr, parseExpr, registerFunction } from './index.js';
+
+async function store(series = 1, points = 100, stepMs = 15_000): Promise<MemoryStorage> {
+  const s = new MemoryStorage();
+  const a = s.appender();
+  for (let k = 0; k < series; k++)
+    for (let i = 0; i < points; i++) a.append({ __name__: 'm', k: String(k) }, i * stepMs, i);
+  await a.commit();
+  return s;
+}
+
+async function rejectsWith(p: Promise<unknown>, type: QueryError['errorType'], re: RegExp): Promise<void> {
+  await assert.rejects(
+    p,
+    (err) => err instanceof QueryError && err.errorType === type && re.test(err.message),
+  );
+}
+
+describe('PromQL engine', () => {
+  it('stops a query that would hold too many samples', async () => {
+    const engine = createQueryEngine(await store(50, 200), { maxSamples: 5000 });
+    await rejectsWith(engine.range('m', 0, 3_000_000, 15_000), 'execution', /too many samples/);
+    const ok = await engine.instant('count(m)', 100_000);
+    assert.equal(ok.type, 'vector');
+  });
+
+  it('times out a slow query and honours an abort signal', async () => {
+    const engine = createQueryEngine(await store(200, 400));
+    await rejectsWith(
+      engine.range('sum(rate(m[5m]))', 0, 6_000_000, 1000, { timeoutMs: -1 }),
+      'timeout',
+      /timed out/,
+    );
+    const ac = new AbortController();
+    ac.abort();
+    await rejectsWith(engine.instant('m', 0, { signal: ac.signal }), 'canceled', /canceled/);
+  });
+
+  it('refuses range queries with too many points per series', async () => {
+    const engine = createQueryEngine(await store(), { maxPointsPerSeries: 100 });
+    await rejectsWith(engine.range('m', 0, 1_000_000, 1000), 'bad_data', /exceeded maximum resolution/);
+  });
+
+  it('ends a series at a stale marker and honours a configured lookback', async () => {
+    const s = new MemoryStorage();
+    const a = s.appender();
+    a.append({ __name__: 'g' }, 0, 1);
+    a.append({ __name__: 'g' }, 60_000, STALE_NAN);
+    a.append({ __name__: 'h' }, 0, 5);
+    await a.commit();
+    const engine = createQueryEngine(s, { lookbackDeltaMs: 30_000 });
+    const r = await engine.range('g', 0, 120_000, 30_000);
+    assert.equal(r.type, 'matrix');
+    assert.deepEqual(r.type === 'matrix' ? Array.from(r.series[0].t) : [], [0, 30_000]);
+    const h = await engine.instant('h', 40_000);
+    assert.deepEqual(h.type === 'vector' ? h.samples : null, []);
+    const h2 = await engine.instant('h', 40_000, { lookbackDeltaMs: 60_000 });
+    assert.equal(h2.type === 'vector' ? h2.samples.length : 0, 1);
+  });
+
+  it('evaluates extension functions registered from outside', async () => {
+    registerFunction('test_double_last', {
+      argTypes: ['matrix', 'scalar'],
+      returnType: 'vector',
+      overRange: (w) => w.v[w.hi - 1] * 2 + w.args[1],
+    });
+    registerFunction('test_negate', { argTypes: ['vector'], returnType: 'vector', perSample: (v) => -v });
+    const engine = createQueryEngine(await store(2, 10));
+    const r = await engine.instant('sum(test_double_last(m[1m], 1)) + sum(test_negate(m))', 135_000);
+    assert.deepEqual(r.type === 'vector' ? r.samples.map((s) => s.v) : null, [2 * (9 * 2 + 1) - 18]);
+    assert.throws(
+      () => registerFunction('bad', { argTypes: ['vector'], returnType: 'vector' }),
+      /exactly one of overRange, perSample, call/,
+    );
+    await rejectsWith(engine.instant('test_negate(m[1m])', 0), 'bad_data', /expected type instant vector/);
+  });
+
+  it('formats what it parses to text that parses to the same thing', () => {
+    const name = fc.constantFrom('m', 'up', 'http_requests_total', 'a:b');
+    const label = fc.constantFrom('job', 'le', 'x');
+    const value = fc.string({ maxLength: 6 }).filter((s) => !s.includes('\\'));
+    const selector = fc
+      .tuple(name, fc.array(fc.tuple(label, fc.constantFrom('=', '!=', '=~', '!~'), value), { maxLength: 2 }))
+      .map(
+        ([n, ms]) =>
+          `${n}{${ms.map(([l, op, v]) => `${l}${op}${JSON.stringify(op.includes('~') ? v.replace(/[^a-z]/g, '') : v)}`).join(',')}}`,
+      );
+    const expr: fc.Arbitrary<string> = fc.letrec((tie) => ({
+      e: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        selector,
+        fc.integer({ min: 0, max: 100 }).map(String),
+        fc
+          .tuple(tie('e'), fc.constantFrom('+', '-', '*', '/', '>', 'and', 'or'), tie('e'))
+          .map(([a, op, b]) => `(${a}) ${op} (${b})`),
+        fc.tuple(fc.constantFrom('sum', 'max', 'count'), tie('e')).map(([f, a]) => `${f} by (job) (${a})`),
+        fc.tuple(selector, fc.constantFrom('1m', '5m', '1h')).map(([s, d]) => `rate(${s}[${d}])`),
+        fc.tuple(tie('e'), fc.constantFrom('5m', '1h')).map(([a, d]) => `max_over_time((${a})[${d}:1m])`),
+      ),
+    })).e;
+    fc.assert(
+      fc.property(expr, (text) => {
+        let ast: ReturnType<typeof parseExpr>;
+        try {
+          ast = parseExpr(text);
+        } catch (err) {
+          assert.ok(err instanceof QueryError && err.errorType === 'bad_data');
+          return;
+        }
+        const once = formatExpr(ast);
+        assert.equal(formatExpr(parseExpr(once)), once);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
