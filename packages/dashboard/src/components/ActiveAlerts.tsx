@@ -5,15 +5,17 @@ import { formatDateTime, formatRelative } from '../lib/format';
 import { severityOf } from '../lib/shape';
 import { Resolve } from './states';
 
-export function ActiveAlerts() {
+export function ActiveAlerts(props: { link?: boolean }) {
   const { result, reload } = useApi((s) => api.alerts(s), [], 5000);
   return (
     <section class="panel" aria-labelledby="alerts-h">
       <div class="panel-head">
         <h2 id="alerts-h">Active alerts</h2>
-        <a class="right" href="/alerts">
-          Rules and silences →
-        </a>
+        {props.link !== false && (
+          <a class="right" href="/alerts">
+            Rules and silences →
+          </a>
+        )}
       </div>
       <Resolve result={result} what="Alerting" endpoint="/api/v1/alerts" onRetry={reload}>
         {(data) => {

@@ -206,7 +206,7 @@ export function Chart(props: ChartProps) {
   const legend = data.series.slice(0, MAX_LEGEND);
 
   return (
-    <figure class="chart" aria-label={title}>
+    <figure class="chart" aria-label={title} data-points={data.length} data-series={seriesCount}>
       <figcaption class="chart-head">
         <span class="chart-title">{title}</span>
         <span class="chart-hover" aria-hidden="true">

@@ -70,13 +70,15 @@ export function InstrumentHint(props: { compact?: boolean }) {
         <code>{`npm install @sonde/sdk
 
 // at the top of your app's entry file
-import { sonde } from '@sonde/sdk';
-sonde.start({ push: 'http://${location.host}', service: 'my-api' });
-app.use(sonde.http());   // Express, Fastify, Koa or node:http`}</code>
+import { collectDefaultMetrics, push } from '@sonde/sdk';
+collectDefaultMetrics();   // CPU, memory, event loop, GC
+push({ url: '${location.origin}', interval: 1000 });`}</code>
       </pre>
       {!props.compact && (
         <p class="muted">
-          Already exporting Prometheus metrics? Add the app as a scrape target in sonde's config instead.
+          Then add the SDK's HTTP middleware (node:http, Express, Fastify or Hono) for per-route latency,
+          throughput and errors. Already exporting Prometheus metrics? Add the app as a scrape target in
+          sonde's config instead.
         </p>
       )}
     </div>

@@ -70,11 +70,13 @@ export function useSeries(
     const publish = (loading = false) => {
       version++;
       const error = errors.size ? [...errors.values()][0] : null;
+      // Without history (no query_range on this server) a live chart still
+      // fills from the stream, so "missing" only stands when nothing is live.
       const st: LoadState = loading
         ? 'loading'
         : data.length && data.series.length
           ? 'ready'
-          : missing.size === queries.length
+          : missing.size === queries.length && !(live && stream)
             ? 'missing'
             : error
               ? 'error'

@@ -159,8 +159,8 @@ function SilenceForm(props: { onDone: () => void }) {
         <br />
         <input
           type="number"
-          min="0.1"
-          step="0.5"
+          min="0.25"
+          step="0.25"
           style={{ width: '80px' }}
           value={hours}
           onInput={(e) => setHours(e.currentTarget.value)}
@@ -278,7 +278,7 @@ export function Alerts() {
           <p>Rules and their state, what fired in the last day, and silences.</p>
         </div>
       </div>
-      <ActiveAlerts />
+      <ActiveAlerts link={false} />
       <ChartPanel
         title="Firing alerts, last 24 h"
         unit="count"

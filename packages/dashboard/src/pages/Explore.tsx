@@ -20,6 +20,10 @@ const EXAMPLES = [
 
 const UNITS: Unit[] = ['none', 'percent', 'ratio', 'bytes', 'bytes/s', 'seconds', '/s', 'count'];
 
+/**
+ * `value` is the committed query (from the URL): the editor takes it when it
+ * changes from outside (a link, back/forward), never echoes of its own typing.
+ */
 function Editor(props: { value: string; onRun: (q: string) => void; onChange: (q: string) => void }) {
   const host = useRef<HTMLDivElement>(null);
   const handle = useRef<EditorHandle | null>(null);
@@ -145,7 +149,7 @@ export function Explore() {
       <div class="panel" style={{ display: 'flex', flexDirection: 'column', gap: '10px' }}>
         <div class="row" style={{ alignItems: 'stretch' }}>
           <div class="grow" style={{ minWidth: '240px' }}>
-            <Editor value={draft} onRun={run} onChange={setDraft} />
+            <Editor value={query} onRun={run} onChange={setDraft} />
           </div>
           <button type="button" class="btn primary" onClick={() => run(draft)} data-testid="run-query">
             Run
