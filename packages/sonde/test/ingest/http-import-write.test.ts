@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
+import type { SondeConfig } from '../../src/config/schema.js';
 import { WriteRequestType, snappyCompress } from '../../src/ingest/index.js';
 import { type IngestApp, ingestApp, selectAll } from './support.js';
 
@@ -66,7 +67,7 @@ describe('POST /api/v1/import/*', () => {
   });
 
   it("takes its limits from the config's ingest section", async () => {
-    const ingest = { max_samples_per_request: 1 } as Parameters<typeof ingestApp>[2]['ingest'];
+    const ingest = { max_samples_per_request: 1 } as SondeConfig['ingest'];
     t = await ingestApp({}, undefined, { ingest });
     const res = await t.app.inject({
       method: 'POST',
