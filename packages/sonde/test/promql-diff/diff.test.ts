@@ -7,7 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createQueryEngine } from '../../src/query/index.js';
 import { QueryError } from '../../src/query/types.js';
-import { MemoryStorage } from '../../src/storage/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryStorage, openStorage } from '../../src/storage/index.js';
+import type { Storage } from '../../src/storage/types.js';
 import { type Norm, compare, fromPrometheus, fromSonde } from './compare.js';
 import { SPAN_MS, T0, generate, loadInto, toOpenMetrics } from './generate.js';
 import { PROMETHEUS_BIN, type RunningPrometheus, promQuery, startPrometheus } from './prometheus.js';
@@ -40,17 +44,29 @@ async function sondeAnswer(run: () => Promise<import('../../src/query/types.js')
 
 describe('PromQL differential test against Prometheus', () => {
   let prom: RunningPrometheus;
-  const storage = new MemoryStorage();
-  const engine = createQueryEngine(storage);
+  let dir = '';
+  let embedded: Storage | undefined;
+  const memory = new MemoryStorage();
+  const engines: [string, ReturnType<typeof createQueryEngine>][] = [];
 
   before(async () => {
     assert.ok(existsSync(PROMETHEUS_BIN), `${PROMETHEUS_BIN} is needed (Debian package prometheus)`);
     const data = generate();
-    await loadInto(storage, data);
+    await loadInto(memory, data);
+    engines.push(['memory', createQueryEngine(memory)]);
+    // The same data in the embedded store, cut into blocks, read through the same Storage seam.
+    dir = await mkdtemp(join(tmpdir(), 'sonde-promdiff-store-'));
+    const store = await openStorage({ dir, maintenanceIntervalMs: 0, now: () => T0 + SPAN_MS });
+    embedded = store;
+    await loadInto(store, data);
+    await store.flush();
+    engines.push(['embedded', createQueryEngine(store)]);
     prom = await startPrometheus(toOpenMetrics(data));
   });
   after(async () => {
     await prom?.stop();
+    await embedded?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it(`agrees on ${corpus.length} queries`, async () => {
@@ -62,10 +78,12 @@ describe('PromQL differential test against Prometheus', () => {
         const p = fromPrometheus(
           await promQuery(prom.url, '/api/v1/query', { query, time: String(t / 1000) }),
         );
-        const s = await sondeAnswer(() => engine.instant(query, t));
-        const d = compare(s, p, ordered);
-        checks++;
-        if (d.length) failures.push(`instant ${query} @ ${t}: ${d.slice(0, 3).join('; ')}`);
+        for (const [store, engine] of engines) {
+          const s = await sondeAnswer(() => engine.instant(query, t));
+          const d = compare(s, p, ordered);
+          checks++;
+          if (d.length) failures.push(`${store}: instant ${query} @ ${t}: ${d.slice(0, 3).join('; ')}`);
+        }
       }
       for (const [start, end, step] of RANGES) {
         const p = fromPrometheus(
@@ -76,13 +94,15 @@ describe('PromQL differential test against Prometheus', () => {
             step: String(step / 1000),
           }),
         );
-        const s = await sondeAnswer(() => engine.range(query, start, end, step));
-        const d = compare(s, p, false);
-        checks++;
-        if (d.length) failures.push(`range ${query} [${start},${end},${step}]: ${d.slice(0, 3).join('; ')}`);
+        for (const [store, engine] of engines) {
+          const s = await sondeAnswer(() => engine.range(query, start, end, step));
+          const d = compare(s, p, false);
+          checks++;
+          if (d.length) failures.push(`${store}: range ${query} [${start},${end},${step}]: ${d.slice(0, 3).join('; ')}`);
+        }
       }
     }
-    assert.ok(checks >= corpus.length * 7);
+    assert.ok(checks >= corpus.length * 7 * engines.length);
     assert.deepEqual(
       failures,
       [],
