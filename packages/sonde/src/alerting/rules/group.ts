@@ -128,10 +128,15 @@ export class RuleGroup {
         app.append(s.labels, s.t, s.v);
         now.set(labelsKey(s.labels), s.labels);
       }
+      let appended = samples.length;
       for (const [key, labels] of this.seriesInPreviousEval[i]) {
-        if (!now.has(key)) app.append(labels, staleT, STALE_NAN);
+        if (now.has(key)) continue;
+        app.append(labels, staleT, STALE_NAN);
+        appended++;
       }
       this.seriesInPreviousEval[i] = now;
+      // Committed per rule, as Prometheus does, so later rules of the group see this one's output.
+      if (appended) await app.commit();
       rule.evaluationMs = performance.now() - t0;
     }
     for (const labels of this.staleSeries) app.append(labels, staleT, STALE_NAN);
