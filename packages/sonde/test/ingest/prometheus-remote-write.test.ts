@@ -1,6 +1,7 @@
 // A real Prometheus 2.42 scrapes itself on loopback and remote-writes into
-// sonde's /api/v1/write; the series it scraped must arrive, with the same
-// label sets Prometheus itself stores.
+// sonde's /api/v1/write, backed by the embedded store; the series it scraped
+// must arrive with the label sets, timestamps and values Prometheus itself
+// stores.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { openStorage } from '../../src/storage/index.js';
 import { type IngestApp, ingestApp, selectAll } from './support.js';
 
 async function freePort(): Promise<number> {
@@ -41,7 +43,7 @@ describe('Prometheus remote_write into sonde', () => {
   let promLog = '';
 
   before(async () => {
-    sonde = await ingestApp();
+    sonde = await ingestApp({}, await openStorage({ dir: join(dir, 'sonde') }));
     await sonde.app.listen({ host: '127.0.0.1', port: 0 });
     const sondePort = (sonde.app.server.address() as { port: number }).port;
     const promPort = await freePort();
@@ -79,6 +81,7 @@ describe('Prometheus remote_write into sonde', () => {
       await new Promise((r) => prom.once('exit', r));
     }
     await sonde?.app.close();
+    await sonde?.storage.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -108,6 +111,27 @@ describe('Prometheus remote_write into sonde', () => {
     );
     assert.ok(sonde.stats.acceptedCount('remote_write') > 100);
     assert.equal(sonde.stats.rejectedCount('remote_write', 'invalid_labels'), 0);
+
+    // The samples of a counter are the same in both stores, timestamp for timestamp.
+    const selector = 'prometheus_http_requests_total{handler="/metrics",code="200"}';
+    const ourSeries = await until('three samples of the /metrics request counter', 30_000, () => {
+      const s = selectAll(sonde.storage, 'prometheus_http_requests_total').find(
+        (x) => x.labels.handler === '/metrics' && x.labels.code === '200',
+      );
+      return s && s.t.length >= 3 ? s : undefined;
+    });
+    const lastOurs = ourSeries.t[ourSeries.t.length - 1];
+    const q = await fetch(
+      `${promUrl}/api/v1/query?query=${encodeURIComponent(`${selector}[10m]`)}&time=${lastOurs / 1000}`,
+    );
+    const matrix = ((await q.json()) as { data: { result: { values: [number, string][] }[] } }).data.result;
+    // Compare where both have data: remote_write may start after Prometheus's first scrape.
+    const theirsAll = matrix[0].values.map(([t, v]) => [Math.round(t * 1000), Number(v)]);
+    const from = Math.max(theirsAll[0][0], ourSeries.t[0]);
+    const theirs = theirsAll.filter(([t]) => t >= from);
+    const oursSamples = [...ourSeries.t].map((t, i) => [t, ourSeries.v[i]]).filter(([t]) => t >= from);
+    assert.ok(theirs.length >= 2);
+    assert.deepEqual(oursSamples, theirs);
 
     await until('metadata from Prometheus', 30_000, () =>
       sonde.storage.metadata('prometheus_http_requests_total').get('prometheus_http_requests_total'),
