@@ -108,8 +108,9 @@ describe('sonde fires the same alerts as Prometheus', {
   it('at every evaluation time, with the same labels and annotations', async () => {
     const storage = new MemoryStorage();
     const app = storage.appender();
-    for (const [name, labels, values] of SERIES)
-      values.forEach((v, i) => app.append({ __name__: name, ...labels }, i * MIN, v));
+    for (const [name, labels, values] of SERIES) {
+      for (const [i, v] of values.entries()) app.append({ __name__: name, ...labels }, i * MIN, v);
+    }
     await app.commit();
     const clock = new FakeClock(0);
     const manager = new RuleManager({
