@@ -65,14 +65,14 @@ export class Counter<T extends string = string> extends MetricBase<T, CounterSer
   inc(value?: number): void;
   inc(labels: LabelValues<T>, value?: number): void;
   inc(a?: LabelValues<T> | number, b?: number): void {
+    // Hot paths of a label-less counter: `single` is never detached.
     const s = this.single;
-    if (typeof a === 'number') {
-      // Hot path of a label-less counter: `single` is never detached.
+    if (a === undefined) {
+      if (s !== undefined) s.value += 1;
+      else this.unlabelled().inc();
+    } else if (typeof a === 'number') {
       if (s !== undefined && a >= 0 && a !== Number.POSITIVE_INFINITY) s.value += a;
       else (s ?? this.unlabelled()).inc(a);
-    } else if (a === undefined) {
-      if (s !== undefined) s.value++;
-      else this.unlabelled().inc();
     } else if (typeof a === 'object' && a !== null) {
       this.byObject(a as Record<string, unknown>).inc(b);
     } else {

@@ -3,7 +3,7 @@
 // Labels: method, route (a template, "<unmatched>" when no route matched),
 // status_code, and cache / error only when the handler set them.
 import { Counter } from '../counter.js';
-import { Gauge } from '../gauge.js';
+import { Gauge, type GaugeSeries } from '../gauge.js';
 import { Histogram } from '../histogram.js';
 import { type Registry, register as defaultRegister } from '../registry.js';
 
@@ -30,37 +30,42 @@ export interface HttpMetricsOptions {
 export type CacheResult = 'hit' | 'miss';
 
 /** What a handler can tell the middleware about its request. */
-export interface RequestState {
-  start: bigint;
-  method: string;
-  route: string | undefined;
-  cache: CacheResult | undefined;
-  error: string | undefined;
-  done: boolean;
+export class RequestState {
+  readonly start = process.hrtime.bigint();
+  /** When the response ended, if recorded later than that. */
+  endAt: bigint | undefined = undefined;
+  route: string | undefined = undefined;
+  cache: CacheResult | undefined = undefined;
+  error: string | undefined = undefined;
+  done = false;
+  constructor(readonly method: string) {}
 }
 
-const states = new WeakMap<object, RequestState>();
+// Kept on the request objects themselves (a symbol property is cheaper per
+// request than a WeakMap entry).
+const STATE = Symbol.for('sonde.http.request');
+type WithState = { [STATE]?: RequestState };
 
 /** The state of the request behind `req` (node request, Fastify request, Hono context), if instrumented. */
 export function requestState(req: object): RequestState | undefined {
-  return states.get(req);
+  return req == null ? undefined : (req as WithState)[STATE];
 }
 
 /** Marks the request as a cache hit or miss (`cache` label). */
 export function markCache(req: object, result: CacheResult): void {
-  const s = states.get(req);
+  const s = requestState(req);
   if (s) s.cache = result === 'hit' ? 'hit' : 'miss';
 }
 
 /** Sets the `error` label: an error class name, or the class of an Error object. */
 export function markError(req: object, error: string | Error): void {
-  const s = states.get(req);
+  const s = requestState(req);
   if (s) s.error = errorClass(error);
 }
 
 /** Sets the route template where the framework has none (plain node:http). */
 export function setRoute(req: object, route: string): void {
-  const s = states.get(req);
+  const s = requestState(req);
   if (s) s.route = route;
 }
 
@@ -129,18 +134,24 @@ export class HttpMetrics {
     return m;
   }
 
-  /** Starts tracking a request; `keys` are the objects a handler may later pass to markCache/markError. */
-  begin(method: string | undefined, ...keys: object[]): RequestState {
-    const s: RequestState = {
-      start: process.hrtime.bigint(),
-      method: normalizeMethod(method),
-      route: undefined,
-      cache: undefined,
-      error: undefined,
-      done: false,
-    };
-    for (const k of keys) if (k) states.set(k, s);
-    this.inFlight.labels(s.method).inc();
+  private readonly inFlightByMethod = new Map<string, GaugeSeries>();
+
+  private inFlightOf(method: string): GaugeSeries {
+    let g = this.inFlightByMethod.get(method);
+    if (g === undefined || !g.attached) {
+      g = this.inFlight.labels(method);
+      this.inFlightByMethod.set(method, g);
+    }
+    return g;
+  }
+
+  /** Starts tracking a request; `a`..`c` are the objects a handler may pass to markCache/markError. */
+  begin(method: string | undefined, a: object, b?: object, c?: object): RequestState {
+    const s = new RequestState(normalizeMethod(method));
+    (a as WithState)[STATE] = s;
+    if (b) (b as WithState)[STATE] = s;
+    if (c) (c as WithState)[STATE] = s;
+    this.inFlightOf(s.method).inc();
     return s;
   }
 
@@ -149,10 +160,10 @@ export class HttpMetrics {
     if (s.done) return;
     s.done = true;
     try {
-      const seconds = Number(process.hrtime.bigint() - s.start) / 1e9;
+      const seconds = Number((s.endAt ?? process.hrtime.bigint()) - s.start) / 1e9;
       const r = s.route ?? route ?? UNMATCHED;
       const code = statusString(status);
-      this.inFlight.labels(s.method).dec();
+      this.inFlightOf(s.method).dec();
       this.duration.labels(s.method, r, code, s.cache as string, s.error as string).observe(seconds);
       this.requests.labels(s.method, r, code, s.cache as string, s.error as string).inc();
     } catch {

@@ -31,9 +31,7 @@ export function expressMetrics(opts: HttpMetricsOptions = {}) {
       route ??= routeOf(req);
       return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
     } as typeof res.writeHead;
-    const finish = () => metrics.end(state, res.statusCode, route ?? routeOf(req));
-    res.once('finish', finish);
-    res.once('close', finish);
+    res.on('close', () => metrics.end(state, res.statusCode, route ?? routeOf(req)));
     next();
   };
 }

@@ -22,12 +22,16 @@ export function instrument<
   const routeOf = opts.route;
   return function instrumented(this: unknown, req: Req, res: Res) {
     const state = metrics.begin(req.method, req);
-    // Deferred a microtask: an async handler that ends the response and then
-    // rejects gets its error class recorded first ('finish' can come via nextTick).
+    let async = false;
     const record = () => metrics.end(state, res.statusCode, routeOf ? safeRoute(routeOf, req) : undefined);
-    const finish = () => queueMicrotask(record);
-    res.once('finish', finish);
-    res.once('close', finish);
+    // 'close' follows every response (after 'finish', or on an aborted connection).
+    res.on('close', () => {
+      if (!async) return record();
+      // An async handler that ended the response and then rejected: let its
+      // rejection (already queued) label the error first; the duration is taken now.
+      state.endAt = process.hrtime.bigint();
+      Promise.resolve().then(record);
+    });
     let out: unknown;
     try {
       out = handler.call(this, req, res);
@@ -36,6 +40,7 @@ export function instrument<
       throw e;
     }
     if (out !== null && typeof out === 'object' && typeof (out as Promise<unknown>).then === 'function') {
+      async = true;
       return (out as Promise<unknown>).then(undefined, (e: unknown) => {
         state.error ??= errorClass(e);
         throw e;
