@@ -3,7 +3,10 @@
 // (~4 KiB), about a microsecond per point. Four detectors vote:
 //   spike   — robust z-score of the point against the rolling median/MAD, or
 //             against the seasonal profile when a daily/weekly period is detected;
-//   extreme — how far the point lies beyond the rolling window's min/max;
+//   extreme — how far the point lies beyond the range seen so far: the rolling
+//             window's min/max, widened by a high/low envelope of all history
+//             that relaxes toward the median over ~envTau points (a new
+//             high for the week, not just for the window);
 //   shift   — two-sided CUSUM of the clipped z-scores (level shifts);
 //   spread  — short-term RMS of the clipped z-scores (variance changes).
 // Each detector's value is judged against that series' own history of it
@@ -41,6 +44,8 @@ export interface DetectorConfig {
   readonly minExtreme: number;
   readonly minShift: number;
   readonly minSpread: number;
+  /** Points over which the all-history high/low envelope relaxes back toward the median (0: off). */
+  readonly envTau: number;
   /** Points of silence after a flag. */
   readonly refractory: number;
   /** Seasonal periods to test, in ms, with their bin counts. */
@@ -59,9 +64,10 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   margin: 1.15,
   peakQuantile: 0.999,
   minSpike: 5,
-  minExtreme: 0.5,
+  minExtreme: 0.2,
   minShift: 8,
   minSpread: 2.5,
+  envTau: 8000,
   refractory: 100,
   seasons: [
     { periodMs: 86_400_000, bins: 48 },
@@ -89,6 +95,8 @@ export class AnomalyDetector {
   private readonly cusum: Cusum;
   private readonly cal: TailCalibrator[];
   private spread2 = 1;
+  private envHi = Number.NaN;
+  private envLo = Number.NaN;
   private seen = 0;
   private sinceFlag = Number.POSITIVE_INFINITY;
   private lastT = Number.NEGATIVE_INFINITY;
@@ -104,7 +112,7 @@ export class AnomalyDetector {
 
   /** Bytes of state kept for the series (typed arrays plus fixed fields). */
   get bytes(): number {
-    let b = this.win.bytes + 80;
+    let b = this.win.bytes + 96; // scalar fields, the CUSUM and the envelope
     for (const k of this.cal) b += k.bytes;
     for (const s of this.seasons) b += s.bytes;
     return b;
@@ -143,8 +151,19 @@ export class AnomalyDetector {
       if (!Number.isNaN(e)) z = (x - e) / Math.max(1.25 * season.deviation(t), scale * 0.05, 1e-12);
     }
     const zc = Math.min(c.zClip, Math.max(z, -c.zClip));
-    const hi = win.quantile(1);
-    const lo = win.quantile(0);
+    let hi = win.quantile(1);
+    let lo = win.quantile(0);
+    if (c.envTau > 0) {
+      if (Number.isNaN(this.envHi)) {
+        this.envHi = hi;
+        this.envLo = lo;
+      }
+      hi = Math.max(hi, this.envHi);
+      lo = Math.min(lo, this.envLo);
+      const f = 1 - 1 / c.envTau;
+      this.envHi = Math.max(x, med + (this.envHi - med) * f);
+      this.envLo = Math.min(x, med + (this.envLo - med) * f);
+    }
     // Detector values, in the order of `this.cal`.
     const spike = Math.abs(z);
     const extreme =
