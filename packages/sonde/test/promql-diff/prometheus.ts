@@ -122,3 +122,12 @@ export async function promQuery(
   });
   return (await res.json()) as PromResponse;
 }
+
+export async function promGet(
+  url: string,
+  path: string,
+  params: Record<string, string>,
+): Promise<PromResponse> {
+  const res = await fetch(`${url}${path}?${new URLSearchParams(params)}`);
+  return (await res.json()) as PromResponse;
+}

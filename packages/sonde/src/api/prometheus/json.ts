@@ -1,15 +1,36 @@
 // Query results as Prometheus's API writes them, built as one string: sample
 // values are strings in Go's 'f' format, timestamps are seconds.
-import { formatFloatF } from '../../query/eval/aggregate.js';
 import type { Labels } from '../../storage/types.js';
 import type { QueryValue } from '../../query/types.js';
 
+/** A label set as Prometheus writes it: names in order. */
 function metric(labels: Labels): string {
-  return JSON.stringify(labels);
+  const keys = Object.keys(labels).sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0) out += ',';
+    out += `${JSON.stringify(keys[i])}:${JSON.stringify(labels[keys[i]])}`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * A sample value as Prometheus's API writes it: Go's shortest 'f' format,
+ * or 'e' (two-digit exponent) below 1e-6 and from 1e21 on; NaN, +Inf, -Inf.
+ */
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const s = String(v);
+  const e = s.indexOf('e');
+  if (e < 0) return s;
+  const exp = s.slice(e + 2);
+  return exp.length === 1 ? `${s.slice(0, e + 2)}0${exp}` : s;
 }
 
 function point(t: number, v: number): string {
-  return `[${t / 1000},"${formatFloatF(v)}"]`;
+  return `[${t / 1000},"${formatValue(v)}"]`;
 }
 
 /** The `data` object of a query or query_range answer. */

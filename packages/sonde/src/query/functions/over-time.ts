@@ -42,8 +42,9 @@ export function registerOverTimeFunctions(): void {
   over('avg_over_time', avg);
   over('sum_over_time', ({ v, lo, hi }) => {
     let sum = 0;
-    for (let i = lo; i < hi; i++) sum += v[i];
-    return sum;
+    let c = 0;
+    for (let i = lo; i < hi; i++) [sum, c] = kahanSumInc(v[i], sum, c);
+    return sum === Infinity || sum === -Infinity ? sum : sum + c;
   });
   over('count_over_time', ({ lo, hi }) => hi - lo);
   over('min_over_time', ({ v, lo, hi }) => {
