@@ -133,6 +133,17 @@ describe('POST /api/v1/write', () => {
     assert.equal(t.stats.acceptedCount('remote_write'), 2);
   });
 
+  it('answers 415 to remote_write 2.0 so the sender falls back to 1.0', async () => {
+    t = await ingestApp();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/write',
+      headers: { 'content-type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request' },
+      payload: Buffer.alloc(4),
+    });
+    assert.equal(res.statusCode, 415);
+  });
+
   it('answers 400 with a reason for a body that is not snappy protobuf', async () => {
     t = await ingestApp();
     const res = await t.app.inject({
