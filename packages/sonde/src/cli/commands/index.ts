@@ -12,6 +12,7 @@ import importCommand from './import.js';
 import profile from './profile.js';
 import query from './query.js';
 import start from './start.js';
+import storage from './storage.js';
 import token from './token.js';
 import version from './version.js';
 
@@ -29,6 +30,7 @@ export const commands: RegisterCommand[] = [
   analyze,
   importCommand,
   query,
+  storage,
   completion,
   version,
 ];

@@ -1,0 +1,325 @@
+// The embedded store beside Prometheus's TSDB on the same realistic data
+// (bench/lib/host-data.ts: node_exporter-like host series at 1 s plus an
+// app's counters and latency histograms): bytes on disk for the raw tier,
+// written into sonde through its append API and backfilled into Prometheus
+// with `promtool tsdb create-blocks-from openmetrics`. Then sonde alone:
+// append throughput, head memory per series, range reads, restart time.
+//
+// Default run: 2 hours of data and scaled-down read/restart sets (under 2
+// minutes). SONDE_BENCH_FULL=1 runs the full day and the full-size sets.
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type EmbeddedStorage, openStorage } from '../packages/sonde/src/storage/index.js';
+import type { HistogramSample, Labels } from '../packages/sonde/src/storage/index.js';
+import { hostData } from './lib/host-data.js';
+
+const FULL = process.env.SONDE_BENCH_FULL === '1';
+const HOURS = FULL ? 24 : 2;
+const OUT = fileURLToPath(new URL('../.bench-out/storage/', import.meta.url));
+const PROMTOOL = '/usr/bin/promtool';
+const START = Math.floor((Date.now() - HOURS * 3_600_000 - 3_600_000) / 3_600_000) * 3_600_000;
+
+const rows: [string, string, string, string][] = [];
+const row = (what: string, sonde: string, peer = '', ratio = '') => {
+  rows.push([what, sonde, peer, ratio]);
+  console.log(`  ${what}: ${sonde}${peer ? `  (prometheus ${peer}, ratio ${ratio})` : ''}`);
+};
+
+function du(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(path).reduce((n, f) => n + du(join(path, f)), 0);
+}
+
+const mb = (b: number) => `${(b / 1048576).toFixed(2)} MiB`;
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+/** Classic buckets for the app histograms, so both stores hold the same float series. */
+const LE = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+function classic(h: HistogramSample): number[] {
+  const out = new Array(LE.length + 1).fill(0);
+  const base = 2 ** (2 ** -h.schema);
+  h.positive.counts.forEach((c, i) => {
+    const upper = base ** (h.positive.offset + i);
+    for (let k = 0; k < LE.length; k++) if (upper <= LE[k]) out[k] += c;
+  });
+  out[LE.length] = h.count;
+  return out;
+}
+
+interface Dataset {
+  labels: Labels[];
+  t: Float64Array[];
+  v: Float64Array[];
+  nativeLabels: Labels[];
+  native: HistogramSample[][];
+  nativeT: number[][];
+  samples: number;
+}
+
+function generate(hours: number): Dataset {
+  const d = hostData(42, START, 1);
+  const n = hours * 3600;
+  const labels: Labels[] = d.floats.map((f) => f.labels);
+  for (const h of d.hists) {
+    for (const le of [...LE.map(String), '+Inf'])
+      labels.push({ ...h.labels, __name__: `${h.labels.__name__}_bucket`, le });
+    labels.push({ ...h.labels, __name__: `${h.labels.__name__}_sum` });
+    labels.push({ ...h.labels, __name__: `${h.labels.__name__}_count` });
+  }
+  const t = labels.map(() => new Float64Array(n));
+  const v = labels.map(() => new Float64Array(n));
+  const native = d.hists.map(() => [] as HistogramSample[]);
+  const nativeT = d.hists.map(() => [] as number[]);
+  const r = Math.random;
+  for (let i = 0; i < n; i++) {
+    const { tHost, tApp } = d.cycle(i);
+    let k = 0;
+    for (const f of d.floats) {
+      t[k][i] = f.labels.job === 'api' ? tApp : tHost;
+      v[k][i] = f.next(r, i);
+      k++;
+    }
+    d.hists.forEach((h, j) => {
+      const hs = h.next(r);
+      native[j].push(hs);
+      nativeT[j].push(tApp);
+      const buckets = classic(hs);
+      for (const b of buckets) {
+        t[k][i] = tApp;
+        v[k++][i] = b;
+      }
+      t[k][i] = tApp;
+      v[k++][i] = hs.sum;
+      t[k][i] = tApp;
+      v[k++][i] = hs.count;
+    });
+  }
+  return {
+    labels,
+    t,
+    v,
+    nativeLabels: d.hists.map((h) => h.labels),
+    native,
+    nativeT,
+    samples: labels.length * n,
+  };
+}
+
+async function writeOpenMetrics(ds: Dataset, file: string): Promise<void> {
+  const out = createWriteStream(file);
+  const byName = new Map<string, number[]>();
+  for (let i = 0; i < ds.labels.length; i++) {
+    const name = ds.labels[i].__name__;
+    const list = byName.get(name);
+    if (list) list.push(i);
+    else byName.set(name, [i]);
+  }
+  let buf = '';
+  const flush = async () => {
+    if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+    buf = '';
+  };
+  for (const [, idx] of byName) {
+    for (const i of idx) {
+      const l = ds.labels[i];
+      const ls = Object.keys(l)
+        .filter((k) => k !== '__name__')
+        .map((k) => `${k}="${l[k]}"`)
+        .join(',');
+      const head = `${l.__name__}{${ls}} `;
+      for (let j = 0; j < ds.t[i].length; j++) {
+        buf += `${head}${ds.v[i][j]} ${(ds.t[i][j] / 1000).toFixed(3)}\n`;
+        if (buf.length > 1 << 20) await flush();
+      }
+    }
+  }
+  buf += '# EOF\n';
+  await flush();
+  await new Promise<void>((r) => out.end(r));
+}
+
+async function ingest(db: EmbeddedStorage, ds: Dataset, cyclesPerCommit = 10): Promise<number> {
+  const n = ds.t[0].length;
+  let elapsed = 0;
+  const app = db.appender();
+  for (let i = 0; i < n; i += cyclesPerCommit) {
+    const started = performance.now();
+    const end = Math.min(n, i + cyclesPerCommit);
+    for (let k = 0; k < ds.labels.length; k++) {
+      const l = ds.labels[k];
+      const t = ds.t[k];
+      const v = ds.v[k];
+      for (let j = i; j < end; j++) app.append(l, t[j], v[j]);
+    }
+    for (let h = 0; h < ds.native.length; h++) {
+      for (let j = i; j < end; j++)
+        app.appendHistogram(ds.nativeLabels[h], ds.nativeT[h][j], ds.native[h][j]);
+    }
+    await app.commit();
+    elapsed += performance.now() - started;
+    if ((i / cyclesPerCommit) % 60 === 0) await db.maintain();
+  }
+  return elapsed;
+}
+
+async function density(): Promise<void> {
+  console.log(
+    `\n# bytes on disk: ${HOURS} h of host + app data at 1 s${FULL ? '' : ' (SONDE_BENCH_FULL=1 for a day)'}`,
+  );
+  const ds = generate(HOURS);
+  console.log(
+    `  ${ds.labels.length} float series + ${ds.native.length} native histograms, ${ds.samples} float samples`,
+  );
+  const sondeDir = join(OUT, 'sonde');
+  rmSync(sondeDir, { recursive: true, force: true });
+  const db = await openStorage({ dir: sondeDir, maintenanceIntervalMs: 0 });
+  const ms = await ingest(db, ds);
+  await db.flush();
+  for (let i = 0; i < 8; i++) await db.compact();
+  const st = db.stats();
+  await db.close();
+  const rawBytes = du(join(sondeDir, 'blocks')) - st.tiers[1].bytesOnDisk - st.tiers[2].bytesOnDisk;
+  const other = du(sondeDir) - du(join(sondeDir, 'blocks'));
+  const sondeRaw = rawBytes + other;
+
+  const om = join(OUT, 'data.om.txt');
+  await writeOpenMetrics(ds, om);
+  const promDir = join(OUT, 'prometheus');
+  rmSync(promDir, { recursive: true, force: true });
+  mkdirSync(promDir, { recursive: true });
+  let promBytes = 0;
+  if (existsSync(PROMTOOL)) {
+    const started = performance.now();
+    execFileSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', om, promDir], { stdio: 'ignore' });
+    promBytes = du(promDir);
+    console.log(`  promtool backfill took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } else console.log('  promtool not found: no Prometheus figures');
+  rmSync(om, { force: true });
+
+  const histSamples = ds.native.reduce((n, h) => n + h.length, 0);
+  const floatShare = ds.samples / (ds.samples + histSamples);
+  const ratio = (a: number, b: number) => (b ? (a / b).toFixed(3) : 'n/a');
+  row(
+    'raw tier, everything included (float + native histogram data)',
+    `${mb(sondeRaw)}, ${(sondeRaw / (ds.samples + histSamples)).toFixed(3)} B/sample`,
+    promBytes ? `${mb(promBytes)}, ${(promBytes / ds.samples).toFixed(3)} B/sample (floats only)` : '',
+    ratio(sondeRaw, promBytes),
+  );
+  row('share of float samples in sonde figure', `${(floatShare * 100).toFixed(1)} %`);
+  row('rollup tiers (sonde only)', `1m ${mb(st.tiers[1].bytesOnDisk)}, 1h ${mb(st.tiers[2].bytesOnDisk)}`);
+  row(
+    'append throughput (batched, one core, incl. WAL fsync)',
+    `${Math.round((ds.samples + histSamples) / (ms / 1000)).toLocaleString('en')} samples/s`,
+  );
+}
+
+async function headMemory(): Promise<void> {
+  console.log('\n# head memory');
+  const dir = join(OUT, 'head');
+  rmSync(dir, { recursive: true, force: true });
+  const SERIES = 20_000;
+  const db = await openStorage({ dir, maintenanceIntervalMs: 0 });
+  const labels: Labels[] = [];
+  for (let i = 0; i < SERIES; i++) {
+    labels.push({
+      __name__: `app_metric_${i % 50}`,
+      instance: `host-${i % 40}:9100`,
+      job: 'node',
+      id: String(i),
+    });
+  }
+  gc();
+  const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const app = db.appender();
+  const now = Date.now() - 3_600_000;
+  for (let s = 0; s < 60; s++) {
+    for (let i = 0; i < SERIES; i++) app.append(labels[i], now + s * 1000, (s * i) % 1000);
+    await app.commit();
+  }
+  gc();
+  const after = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const perSeries = (after - before) / SERIES;
+  // the open chunk holds the samples themselves raw (16 B each) until sealed at 128
+  const chunkBytes = 60 * 16;
+  row('head memory per active series (60 samples each)', `${Math.round(perSeries)} B total`);
+  row('  of which beyond the sample bytes', `${Math.round(perSeries - chunkBytes)} B (target < 1024)`);
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function reads(): Promise<void> {
+  console.log('\n# range reads and restart');
+  const dir = join(OUT, 'reads');
+  rmSync(dir, { recursive: true, force: true });
+  const step = FULL ? 1000 : 15_000;
+  const SERIES = 1000;
+  const day = 86_400_000;
+  const end = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+  const start = end - day;
+  let db = await openStorage({ dir, maintenanceIntervalMs: 0 });
+  const labels: Labels[] = [];
+  for (let i = 0; i < SERIES; i++)
+    labels.push({ __name__: 'node_cpu_seconds_total', cpu: String(i), mode: 'idle' });
+  const app = db.appender();
+  let samples = 0;
+  const vals = new Float64Array(SERIES);
+  for (let t = start; t < end; t += step) {
+    for (let i = 0; i < SERIES; i++) {
+      vals[i] = Math.round((vals[i] + step / 1000 - Math.random() * 0.05) * 100) / 100;
+      app.append(labels[i], t, vals[i]);
+    }
+    samples += SERIES;
+    if (samples % (SERIES * 200) === 0) {
+      await app.commit();
+      await db.maintain();
+    }
+  }
+  await app.commit();
+  await db.flush();
+  for (let i = 0; i < 8; i++) await db.compact();
+  let q = db.querier();
+  let started = performance.now();
+  let got = 0;
+  for (const s of q.select([{ type: '=', name: '__name__', value: 'node_cpu_seconds_total' }], start, end)) {
+    got += s.t.length;
+  }
+  const rawMs = performance.now() - started;
+  q.close();
+  row(
+    `${SERIES} series × 24 h raw (${step / 1000} s step, ${got.toLocaleString('en')} samples)`,
+    `${rawMs.toFixed(0)} ms (target < 500 ms at 1 s)`,
+  );
+  q = db.querier();
+  started = performance.now();
+  const [one] = [...q.selectRollup([{ type: '=', name: 'cpu', value: '7' }], start, end, '1h')];
+  const rollMs = performance.now() - started;
+  q.close();
+  row(
+    `1 series × 24 h at 1 h from the rollup tier (${one?.t.length ?? 0} points)`,
+    `${rollMs.toFixed(1)} ms`,
+  );
+  await db.close();
+  started = performance.now();
+  db = await openStorage({ dir, maintenanceIntervalMs: 0 });
+  const openMs = performance.now() - started;
+  row(
+    `restart after clean close (${SERIES} series, ${samples.toLocaleString('en')} samples)`,
+    `${openMs.toFixed(0)} ms`,
+  );
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+mkdirSync(OUT, { recursive: true });
+const t0 = performance.now();
+await density();
+await headMemory();
+await reads();
+console.log(`\nstorage bench done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+console.table(
+  rows.map(([what, sonde, peer, ratio]) => ({ what, sonde, prometheus: peer, 'sonde/prometheus': ratio })),
+);
