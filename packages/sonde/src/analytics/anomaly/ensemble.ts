@@ -202,11 +202,19 @@ export class AnomalyDetector {
     return out;
   }
 
-  /** Robust scale: 1.4826·MAD, widened to half the inter-decile sigma for flat-topped windows, never 0. */
+  /**
+   * Robust scale: 1.4826·MAD, widened to half the inter-decile sigma for
+   * flat-topped windows; for a window that is constant but for rare spikes,
+   * the mean absolute deviation; never 0.
+   */
   private scale(med: number): number {
     const w = this.win;
     const mad = 1.4826 * w.mad(med);
     const idr = (w.quantile(0.9) - w.quantile(0.1)) / 2.563;
-    return Math.max(mad, idr * 0.5, Math.abs(med) * 1e-6, 1e-12);
+    const robust = Math.max(mad, idr * 0.5);
+    // A window that is one value but for rare spikes: a small share of the spikes' mean size keeps z
+    // finite, so the calibrator can learn how large this series' spikes usually are.
+    const sparse = robust > 0 ? 0 : 0.05 * w.meanAbsDev(med);
+    return Math.max(robust, sparse, Math.abs(med) * 1e-6, 1e-12);
   }
 }

@@ -81,6 +81,13 @@ export class RollingWindow {
     return a;
   }
 
+  /** Mean absolute deviation from `m` (O(W)): a scale for windows whose MAD and IQR are 0. */
+  meanAbsDev(m: number): number {
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += Math.abs(this.sorted[i] - m);
+    return this.n ? s / this.n : Number.NaN;
+  }
+
   /** The most recent value pushed `back` steps ago (0 = last). */
   recent(back: number): number {
     return this.ring[(this.head - 1 - back + 2 * this.capacity) % this.capacity];
