@@ -62,6 +62,8 @@ class Reader {
   }
 }
 
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+
 function negativeVarint(b: Buffer, start: number): number {
   let x = 0n;
   for (let i = 0; i < 10; i++) x |= BigInt(b[start + i] & 0x7f) << BigInt(7 * i);
@@ -151,7 +153,8 @@ export class WriteRequestDecoder {
     let labels: Labels | undefined;
     let cacheKey: string | undefined;
     if (labelStart >= 0 && contiguous) {
-      cacheKey = buf.toString('latin1', labelStart, labelEnd);
+      // latin1Slice (what toString('latin1') ends in) skips the argument checks: ~15% of decoding.
+      cacheKey = (buf as Latin1Buffer).latin1Slice(labelStart, labelEnd);
       labels = this.cache.get(cacheKey);
     }
     if (!labels) {
