@@ -12,12 +12,14 @@ import { hostname } from 'node:os';
 import { createCollectors } from '../collect/all.js';
 import { appendFamilies, createCollectionLoop } from '../collect/index.js';
 import { analyticsRoutes } from '../api/analytics/index.js';
+import { prometheusApi } from '../api/prometheus/index.js';
+import { storageRoutes } from '../api/storage/index.js';
 import { ingestRoutes } from '../api/ingest/index.js';
 import { createLiveRoutes } from '../api/live/index.js';
 import { IngestStats } from '../ingest/index.js';
 import { createQueryEngine } from '../query/index.js';
 import type { QueryEngine } from '../query/types.js';
-import { MemoryStorage, type Storage } from '../storage/index.js';
+import { type EmbeddedStorage, type Storage, openStorage } from '../storage/index.js';
 import { TokenStore } from '../api/auth/index.js';
 import { createRemoteWriters, forwardOnly, withForwarding } from '../forward/index.js';
 import { authRequired, exposureProblem, isLoopbackHost as isLoopback } from './exposure.js';
@@ -56,13 +58,32 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
     );
   }
   const writers = createRemoteWriters(config, logger.child({ component: 'remote_write' }));
-  const local: Storage | null = config.agent ? null : new MemoryStorage();
+  const local: EmbeddedStorage | null = config.agent
+    ? null
+    : await openStorage({
+        dir: config.data_dir,
+        retention: {
+          raw: parseDuration(config.storage.retention_raw),
+          '1m': parseDuration(config.storage.retention_1m),
+          '1h': parseDuration(config.storage.retention_1h),
+        },
+        outOfOrderWindowMs: parseDuration(config.storage.out_of_order_window),
+        ...(config.storage.max_bytes ? { maxBytes: config.storage.max_bytes } : {}),
+        logger: logger.child({ component: 'storage' }),
+      });
+  if (local) logger.info({ recoveryMs: local.recoveryMs, series: local.stats().series }, 'storage open');
   const storage: Storage = local ? withForwarding(local, writers) : forwardOnly(writers);
   for (const w of writers) w.start();
   const engine: QueryEngine = createQueryEngine(storage);
   const ingestStats = new IngestStats();
   const live = createLiveRoutes();
-  const plugins: RoutePlugin[] = [ingestRoutes({ stats: ingestStats }), live, analyticsRoutes];
+  const plugins: RoutePlugin[] = [
+    prometheusApi,
+    ingestRoutes({ stats: ingestStats }),
+    live,
+    analyticsRoutes,
+    storageRoutes(local ?? storage),
+  ];
   const self = createSelfMetrics({
     storage,
     writers,
