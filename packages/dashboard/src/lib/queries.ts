@@ -73,10 +73,12 @@ export function hostVitals(sel = ''): VitalChart[] {
       id: 'pressure',
       title: 'Pressure (time stalled)',
       unit: 'percent',
-      queries: [
-        `100 * rate({__name__=~"node_pressure_(cpu|memory|io)_waiting_seconds_total"${sel ? `, ${sel}` : ''}}[${W}])`,
-      ],
-      name: (l) => (l.__name__ ?? '').replace(/^node_pressure_|_waiting_seconds_total$/g, ''),
+      // One query per resource: rate() drops the metric name, so a single
+      // regex-name query would collapse the three into one label set.
+      queries: ['cpu', 'memory', 'io'].map(
+        (r) => `100 * rate(node_pressure_${r}_waiting_seconds_total${m(sel)}[${W}])`,
+      ),
+      name: (l) => ['cpu', 'memory', 'io'][Number(l.__q)],
     },
   ];
 }
