@@ -215,7 +215,8 @@ export class IngestBatch {
   private time(t: number, line: number): number | undefined {
     if (Number.isNaN(t)) {
       if (this.options.defaultTime !== undefined) return this.options.defaultTime;
-      this.rejectSample(line, 'sample has no timestamp (import needs explicit timestamps)', 'no_timestamp');
+      const why = this.options.path.startsWith('import') ? ' (import needs explicit timestamps)' : '';
+      this.rejectSample(line, `sample has no timestamp${why}`, 'no_timestamp');
       return undefined;
     }
     if (!Number.isSafeInteger(t)) {

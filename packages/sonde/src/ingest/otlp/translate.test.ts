@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { isStaleNaN } from '../../storage/labels.js';
 import { MemoryStorage } from '../../storage/memory.js';
+import { IngestInputError } from '../limits.js';
 import type { Storage } from '../../storage/types.js';
 import { labelName, metricName } from './names.js';
 import { OtlpReceiver } from './receive.js';
@@ -247,6 +249,98 @@ describe('OTLP bad input', () => {
         'json',
       ),
       /unexpected message shape/,
+    );
+    const storage = new MemoryStorage();
+    const badTime = await new OtlpReceiver(storage).receive(
+      Buffer.from(
+        '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"x","gauge":{"dataPoints":[{"timeUnixNano":"soon","asDouble":1}]}}]}]}]}',
+      ),
+      'json',
+    );
+    assert.equal(badTime.rejectedDataPoints, 1);
+    assert.match(badTime.errorMessage, /no timestamp/);
+  });
+});
+
+// JSON trees built from OTLP's own keys, so the translator's paths are reached with wrong shapes.
+const KEYS = [
+  'resource',
+  'attributes',
+  'scopeMetrics',
+  'metrics',
+  'name',
+  'unit',
+  'gauge',
+  'sum',
+  'histogram',
+  'exponentialHistogram',
+  'summary',
+  'dataPoints',
+  'aggregationTemporality',
+  'isMonotonic',
+  'key',
+  'value',
+  'stringValue',
+  'intValue',
+  'doubleValue',
+  'boolValue',
+  'arrayValue',
+  'kvlistValue',
+  'values',
+  'asInt',
+  'asDouble',
+  'timeUnixNano',
+  'flags',
+  'count',
+  'bucketCounts',
+  'explicitBounds',
+  'scale',
+  'zeroCount',
+  'positive',
+  'negative',
+  'offset',
+  'quantileValues',
+  'quantile',
+];
+const { tree: otlpish } = fc.letrec<{ tree: unknown }>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.oneof(
+      fc.integer(),
+      fc.double(),
+      fc.string({ maxLength: 6 }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant('123'),
+    ),
+    fc.array(tie('tree'), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom(...KEYS), tie('tree'), { maxKeys: 4 }),
+  ),
+}));
+
+describe('OTLP robustness (properties)', () => {
+  it('arbitrary bytes as protobuf, or arbitrary JSON, either store or fail with IngestInputError', async () => {
+    const receiver = new OtlpReceiver(new MemoryStorage());
+    const expectInputError = async (p: Promise<unknown>) => {
+      try {
+        await p;
+      } catch (err) {
+        assert.ok(err instanceof IngestInputError, String(err));
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (bytes) => {
+        await expectInputError(receiver.receive(Buffer.from(bytes), 'protobuf'));
+      }),
+      { numRuns: 300 },
+    );
+    await fc.assert(
+      fc.asyncProperty(otlpish, async (json) => {
+        await expectInputError(
+          receiver.receive(Buffer.from(JSON.stringify({ resourceMetrics: [json] })), 'json'),
+        );
+      }),
+      { numRuns: 300 },
     );
   });
 });

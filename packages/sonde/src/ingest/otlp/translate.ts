@@ -91,7 +91,8 @@ function num(v: Int64 | undefined): number {
 function nanosToMs(v: Int64 | undefined): number {
   if (v === undefined) return 0;
   if (typeof v === 'number') return Math.trunc(v / 1e6);
-  return Number(BigInt(v) / 1_000_000n);
+  // Exact integer division for decimal strings (nanoseconds exceed 2^53); anything else goes through a float.
+  return /^\d{1,20}$/.test(v) ? Number(BigInt(v) / 1_000_000n) : Math.trunc(Number(v) / 1e6);
 }
 
 function temporality(t: number | string | undefined): number {
