@@ -23,14 +23,18 @@ export function instrument<
   return function instrumented(this: unknown, req: Req, res: Res) {
     const state = metrics.begin(req.method, req);
     let async = false;
-    const record = () => metrics.end(state, res.statusCode, routeOf ? safeRoute(routeOf, req) : undefined);
-    // 'close' follows every response (after 'finish', or on an aborted connection).
+    // (No named closures per request: tsx/esbuild would wrap each to keep its name.)
     res.on('close', () => {
-      if (!async) return record();
+      if (!async) {
+        metrics.end(state, res.statusCode, routeOf ? safeRoute(routeOf, req) : undefined);
+        return;
+      }
       // An async handler that ended the response and then rejected: let its
       // rejection (already queued) label the error first; the duration is taken now.
       state.endAt = process.hrtime.bigint();
-      Promise.resolve().then(record);
+      Promise.resolve().then(() =>
+        metrics.end(state, res.statusCode, routeOf ? safeRoute(routeOf, req) : undefined),
+      );
     });
     let out: unknown;
     try {
