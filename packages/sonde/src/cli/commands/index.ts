@@ -7,6 +7,7 @@ import check from './check.js';
 import collect from './collect.js';
 import compare from './compare.js';
 import completion from './completion.js';
+import exportCommand from './export.js';
 import detect from './detect.js';
 import importCommand from './import.js';
 import profile from './profile.js';
@@ -29,6 +30,7 @@ export const commands: RegisterCommand[] = [
   detect,
   analyze,
   importCommand,
+  exportCommand,
   query,
   storage,
   completion,
