@@ -7,7 +7,7 @@ import { ByteWriter } from './chunkenc/varint.js';
 import { ACCEPTED, DUPLICATE, Head, OUT_OF_ORDER } from './head.js';
 import type { MemSeries } from './series.js';
 import type { AppendResult, Appender, HistogramSample, Labels } from './types.js';
-import { frame } from './wal.js';
+import { frameInPlace } from './wal.js';
 import { histogramRecord, samplesRecord, seriesRecord } from './wal-records.js';
 
 export interface AppendSink {
@@ -109,11 +109,18 @@ export class EmbeddedAppender implements Appender {
     const w = this.w;
     w.reset();
     const fresh: MemSeries[] = [];
-    const parts: Uint8Array[] = [];
+    // records are framed in place: 8 header bytes reserved, patched once the payload is written
+    let recordStart = 0;
+    let records = 0;
+    w.ensure(8);
+    w.pos = 8;
     const flushRecord = () => {
-      if (w.pos === 0) return;
-      parts.push(frame(w.buf.subarray(0, w.pos)));
-      w.reset();
+      if (w.pos === recordStart + 8) return;
+      frameInPlace(w.buf, recordStart, w.pos);
+      records++;
+      recordStart = w.pos;
+      w.ensure(8);
+      w.pos += 8;
     };
     const note = (s: MemSeries) => {
       if (s.logged || s.logging) return;
@@ -161,11 +168,11 @@ export class EmbeddedAppender implements Appender {
       );
       flushRecord();
     }
-    if (parts.length === 0) {
+    if (records === 0) {
       this.sink.counted(result);
       return Promise.resolve(result);
     }
-    const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    const bytes = w.buf.slice(0, recordStart);
     return new Promise<AppendResult>((resolve, reject) => {
       this.sink.log(
         bytes,

@@ -6,6 +6,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { unpack } from './chunkenc/compress.js';
+import { decodeTimestamps } from './chunkenc/timestamps.js';
 import { ByteReader } from './chunkenc/varint.js';
 import { BLOCK_MAGIC, BLOCK_VERSION, FOOTER_BYTES, FOOTER_MAGIC, type TierId } from './block-writer.js';
 
@@ -17,6 +18,11 @@ export class CorruptChunkError extends Error {
   ) {
     super(`corrupt chunk in ${path} (series ${ref}): ${detail}`);
   }
+}
+
+export interface TsColumn {
+  readonly crc: number;
+  readonly t: Float64Array;
 }
 
 export interface ChunkRef {
@@ -179,6 +185,38 @@ export class BlockReader {
       }
       if (crc !== this.cCrc[c.index]) throw new Error('checksum mismatch');
       return cols.map(unpack);
+    } catch (err) {
+      throw new CorruptChunkError(this.path, ref, (err as Error).message);
+    }
+  }
+
+  /**
+   * A float or histogram chunk: its timestamps decoded (shared columns decoded
+   * once per `cache`) and its other columns unpacked, CRC-checked.
+   */
+  readChunk(ref: number, c: ChunkRef, cache: Map<number, TsColumn>): { t: Float64Array; cols: Uint8Array[] } {
+    try {
+      const b0 = this.cBlobStart[c.index];
+      const b1 = this.cBlobStart[c.index + 1];
+      let ts = cache.get(this.bOff[b0]);
+      if (!ts) {
+        const raw = this.read(this.bOff[b0], this.bLen[b0]);
+        const t = new Float64Array(c.n);
+        if (decodeTimestamps(new ByteReader(unpack(raw)), t, 0) !== c.n)
+          throw new Error('timestamp count mismatch');
+        ts = { crc: crc32(raw), t };
+        cache.set(this.bOff[b0], ts);
+      }
+      let crc = ts.crc;
+      const cols: Uint8Array[] = [];
+      for (let b = b0 + 1; b < b1; b++) {
+        const raw = this.read(this.bOff[b], this.bLen[b]);
+        crc = (crc ^ crc32(raw)) >>> 0;
+        cols.push(raw);
+      }
+      if (crc !== this.cCrc[c.index]) throw new Error('checksum mismatch');
+      if (ts.t.length !== c.n) throw new Error('timestamp count mismatch');
+      return { t: ts.t, cols: cols.map(unpack) };
     } catch (err) {
       throw new CorruptChunkError(this.path, ref, (err as Error).message);
     }

@@ -1,6 +1,6 @@
 // Compaction: the small blocks each flush writes are merged, per tier, into
-// one block per aligned window (raw 6 h, 1m 1 day, 1h 30 days) once the window
-// is complete. Samples are re-read, deduplicated, stripped of deleted ranges
+// one block per aligned window (a ladder: 2 h, then 6 h for raw, 1 day for 1m,
+// 1 day then 30 days for 1h) once the window is complete. Samples are re-read, deduplicated, stripped of deleted ranges
 // and re-encoded into longer chunks; the inputs are deleted after the merged
 // block is in place (a crash in between leaves duplicates that reads drop).
 import { floatChunks, histogramChunks, blockPath, rollupChunks } from './block-build.js';
@@ -23,7 +23,12 @@ import type { Samples } from './series.js';
 import type { HistogramSample } from './types.js';
 
 const H = 3_600_000;
-export const COMPACT_WINDOW: Record<TierId, number> = { 0: 6 * H, 1: 24 * H, 2: 30 * 24 * H };
+/** Window sizes each tier's blocks are merged into, smallest first (a ladder keeps file counts low). */
+export const COMPACT_WINDOWS: Record<TierId, number[]> = {
+  0: [2 * H, 6 * H],
+  1: [2 * H, 24 * H],
+  2: [2 * H, 24 * H, 30 * 24 * H],
+};
 
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -47,16 +52,21 @@ export async function compactTier(
   blocks: readonly BlockEntry[],
   completeBefore: number,
 ): Promise<{ path: string; inputs: BlockEntry[] } | null> {
-  const win = COMPACT_WINDOW[tier];
-  const groups = new Map<number, BlockEntry[]>();
-  for (const b of blocks) {
-    const r = b.reader;
-    if (r.tier !== tier) continue;
-    const w = Math.floor(r.minT / win);
-    if (Math.floor(r.maxT / win) !== w || (w + 1) * win > completeBefore) continue;
-    groups.get(w)?.push(b) ?? groups.set(w, [b]);
+  let inputs: BlockEntry[] | undefined;
+  for (const win of COMPACT_WINDOWS[tier]) {
+    const groups = new Map<number, BlockEntry[]>();
+    for (const b of blocks) {
+      const r = b.reader;
+      if (r.tier !== tier) continue;
+      const w = Math.floor(r.minT / win);
+      if (Math.floor(r.maxT / win) !== w || (w + 1) * win > completeBefore) continue;
+      const g = groups.get(w);
+      if (g) g.push(b);
+      else groups.set(w, [b]);
+    }
+    inputs = [...groups.values()].find((g) => g.length > 1);
+    if (inputs) break;
   }
-  const inputs = [...groups.values()].find((g) => g.length > 1);
   if (!inputs) return null;
   const refs = new Set<number>();
   for (const b of inputs) for (const r of b.reader.seriesRefs()) refs.add(r);

@@ -3,7 +3,8 @@
 // data is copy-on-write and blocks are immutable, so reading it later sees
 // exactly that moment while ingest goes on. Only chunks overlapping the range
 // are decoded; a corrupt chunk is reported and skipped.
-import { type BlockReader, type ChunkRef, CorruptChunkError } from './block-reader.js';
+import { type BlockReader, type ChunkRef, CorruptChunkError, type TsColumn } from './block-reader.js';
+import { wordsOf } from './chunkenc/float-bits.js';
 import { KIND_FLOAT, KIND_HISTOGRAM, KIND_ROLLUP, type TierId } from './block-writer.js';
 import { decodeHistograms } from './chunkenc/chunk-histogram.js';
 import { decodeTimestamps } from './chunkenc/timestamps.js';
@@ -110,21 +111,69 @@ export class SnapshotQuerier implements Querier {
   }
 
   private floats(ref: number, mint: number, maxt: number): Samples {
-    const runs: Samples[] = [];
-    for (const { entry, chunk, cols } of this.blockChunks(ref, 0, mint, maxt, KIND_FLOAT)) {
-      try {
-        runs.push(applyTombstones(rangeOf(decodeFloat(cols, chunk), mint, maxt), ref, entry.tombstones));
-      } catch (err) {
-        this.onCorrupt(new CorruptChunkError(entry.reader.path, ref, (err as Error).message));
+    // block chunks in time order decode straight into one pair of arrays
+    const picked: { entry: BlockEntry; chunk: ChunkRef }[] = [];
+    let total = 0;
+    let ordered = true;
+    let lastT = Number.NEGATIVE_INFINITY;
+    for (const b of this.snap.blocks) {
+      const r = b.reader;
+      if (r.tier !== 0 || r.maxT < mint || r.minT > maxt) continue;
+      for (const c of r.chunks(ref, mint, maxt)) {
+        if (c.kind !== KIND_FLOAT) continue;
+        if (c.minT <= lastT) ordered = false;
+        lastT = Math.max(lastT, c.maxT);
+        picked.push({ entry: b, chunk: c });
+        total += c.n;
       }
+    }
+    const runs: Samples[] = [];
+    const t = new Float64Array(total);
+    const v = new Float64Array(total);
+    let pos = 0;
+    for (const { entry, chunk } of picked) {
+      try {
+        const { t: ts, cols } = entry.reader.readChunk(ref, chunk, this.tsCache(entry));
+        if (cols.length !== 1) throw new RangeError('float chunk needs 2 columns');
+        if (decodeValues(new ByteReader(cols[0]), v, pos) !== chunk.n)
+          throw new RangeError('value count mismatch');
+        t.set(ts, pos);
+        if (entry.tombstones.length) {
+          const own = applyTombstones(
+            { t: t.subarray(pos, pos + chunk.n), v: v.subarray(pos, pos + chunk.n) },
+            ref,
+            entry.tombstones,
+          );
+          t.set(own.t, pos);
+          wordsOf(v).set(wordsOf(own.v), pos * 2);
+          pos += own.t.length;
+        } else pos += chunk.n;
+      } catch (err) {
+        this.onCorrupt(
+          err instanceof CorruptChunkError ? err : new CorruptChunkError(entry.reader.path, ref, String(err)),
+        );
+      }
+    }
+    if (pos > 0) {
+      const all = { t: t.subarray(0, pos), v: v.subarray(0, pos) };
+      if (ordered) runs.push(rangeOf(all, mint, maxt));
+      else runs.push(rangeOf(mergeRuns(splitSorted(all)), mint, maxt));
     }
     for (const p of this.snap.pending) {
       const c = p.get(ref);
       if (c) runs.push(rangeOf(c.floats, mint, maxt));
     }
-    const v = this.snap.views.get(ref);
-    if (v) runs.push(viewFloats(v, mint, maxt));
+    const hv = this.snap.views.get(ref);
+    if (hv) runs.push(viewFloats(hv, mint, maxt));
     return mergeRuns(runs);
+  }
+
+  private readonly tsCaches = new Map<BlockEntry, Map<number, TsColumn>>();
+
+  private tsCache(e: BlockEntry): Map<number, TsColumn> {
+    let c = this.tsCaches.get(e);
+    if (!c) this.tsCaches.set(e, (c = new Map()));
+    return c;
   }
 
   private histograms(ref: number, mint: number, maxt: number): { ht: number[]; h: HistogramSample[] } | null {
@@ -281,6 +330,19 @@ export class SnapshotQuerier implements Querier {
     this.closed = true;
     this.onClose();
   }
+}
+
+/** Splits a concatenation of sorted runs back into its sorted runs. */
+function splitSorted(s: Samples): Samples[] {
+  const out: Samples[] = [];
+  let a = 0;
+  for (let i = 1; i <= s.t.length; i++) {
+    if (i === s.t.length || s.t[i] <= s.t[i - 1]) {
+      out.push({ t: s.t.subarray(a, i), v: s.v.subarray(a, i) });
+      a = i;
+    }
+  }
+  return out;
 }
 
 function decodeFloat(cols: Uint8Array[], c: ChunkRef): Samples {

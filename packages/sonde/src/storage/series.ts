@@ -115,7 +115,7 @@ export class MemSeries {
   }
 
   private grow(): void {
-    const cap = this.t.length === 0 ? 8 : Math.min(HEAD_CHUNK_SAMPLES, this.t.length * 4);
+    const cap = this.t.length === 0 ? 16 : HEAD_CHUNK_SAMPLES;
     const t = new Float64Array(cap);
     const v = new Float64Array(cap);
     t.set(this.t.subarray(0, this.n));

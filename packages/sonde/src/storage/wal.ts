@@ -54,6 +54,15 @@ export function frame(payload: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Frames buf[start+8 .. end) in place, writing length and CRC into buf[start .. start+8). */
+export function frameInPlace(buf: Uint8Array, start: number, end: number): void {
+  const len = end - start - HEADER;
+  const crc = crc32(buf.subarray(start + HEADER, end));
+  const dv = new DataView(buf.buffer, buf.byteOffset + start, HEADER);
+  dv.setUint32(0, len, true);
+  dv.setUint32(4, crc, true);
+}
+
 export interface SegmentRead {
   records: Uint8Array[];
   /** Set when the segment ends in a torn or corrupt record (everything after it is ignored). */
@@ -162,11 +171,15 @@ export class Wal {
     const group = this.queue;
     this.queue = [];
     const total = group.reduce((n, e) => n + e.bytes.length, 0);
-    const buf = Buffer.allocUnsafe(total);
-    let p = 0;
-    for (const e of group) {
-      buf.set(e.bytes, p);
-      p += e.bytes.length;
+    let buf: Uint8Array;
+    if (group.length === 1) buf = group[0].bytes;
+    else {
+      buf = Buffer.allocUnsafe(total);
+      let p = 0;
+      for (const e of group) {
+        buf.set(e.bytes, p);
+        p += e.bytes.length;
+      }
     }
     const fd = this.fd;
     const start = this.size;
