@@ -44,7 +44,7 @@ describe('Fastify 5 plugin', () => {
     assert.equal(await (await fetch(`${base}/v1/orders/1`, { method: 'POST' })).text(), 'ok');
     const q = await fetch(`${base}/v1/quota`);
     assert.equal(q.status, 429);
-    assert.equal((await q.json()).message, 'slow down');
+    assert.equal(((await q.json()) as { message: string }).message, 'slow down');
     assert.equal((await fetch(`${base}/nope`)).status, 404);
 
     assert.equal(
