@@ -11,6 +11,8 @@ import { type SondeConfig, parseDuration } from '../config/index.js';
 import { hostname } from 'node:os';
 import { createCollectors } from '../collect/all.js';
 import { appendFamilies, createCollectionLoop } from '../collect/index.js';
+import { type Alerting, createAlerting, formatRuleProblem } from '../alerting/index.js';
+import { alertingRoutes } from '../api/alerting/index.js';
 import { analyticsRoutes } from '../api/analytics/index.js';
 import { prometheusApi } from '../api/prometheus/index.js';
 import { storageRoutes } from '../api/storage/index.js';
@@ -30,7 +32,7 @@ export interface RunningSonde {
   readonly storage: Storage;
   readonly engine: QueryEngine;
   readonly http: FastifyInstance;
-  /** Re-reads what can change without a restart: TLS certificate files (rule files join later). */
+  /** Re-reads what can change without a restart: TLS certificate files and rule files. */
   reload(): Promise<void>;
   /** Stops collection, closes the HTTP server, flushes and closes storage. Idempotent. */
   stop(reason: string): Promise<void>;
@@ -41,7 +43,16 @@ function splitListen(listen: string): { host: string; port: number } {
   return { host: listen.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(listen.slice(i + 1)) };
 }
 
-export async function startSonde(config: SondeConfig, logger: Logger): Promise<RunningSonde> {
+export interface StartOptions {
+  /** Directory of the config file: relative rule_files are resolved against it. */
+  readonly configDir?: string;
+}
+
+export async function startSonde(
+  config: SondeConfig,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningSonde> {
   const { host, port } = splitListen(config.listen);
   const tokens = await TokenStore.open(config.data_dir);
   const problem = exposureProblem(host, config.insecure, tokens.size);
@@ -89,6 +100,50 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
     writers,
     ingest: ingestStats,
     ...(live.stats ? { live: live.stats } : {}),
+  });
+
+  const alerting: Alerting | null = config.agent
+    ? null
+    : createAlerting({
+        config,
+        engine,
+        storage,
+        dataDir: config.data_dir,
+        logger: logger.child({ component: 'alerting' }),
+        ...(options.configDir ? { baseDir: options.configDir } : {}),
+      });
+  if (alerting) {
+    plugins.push(alertingRoutes(alerting));
+    const problems = await alerting.start();
+    for (const p of problems)
+      logger.error({ problem: formatRuleProblem(p) }, 'rule file problem; its rules are not loaded');
+  }
+  const reload = async () => {
+    if (config.tls) {
+      reloadTls(http.server as unknown as HttpsServer, {
+        certFile: config.tls.cert_file,
+        keyFile: config.tls.key_file,
+      });
+      logger.info('TLS certificate reloaded');
+    }
+    if (alerting) {
+      const r = await alerting.reload();
+      if (!r.ok)
+        throw new Error(
+          `rule files have problems, kept the running rules: ${r.problems.map(formatRuleProblem).join('; ')}`,
+        );
+      logger.info('rule files reloaded');
+    }
+  };
+  plugins.push((app) => {
+    app.post('/-/reload', async (_req, reply) => {
+      try {
+        await reload();
+        return reply.send({ status: 'success' });
+      } catch (err) {
+        return reply.code(500).send({ status: 'error', errorType: 'reload', error: (err as Error).message });
+      }
+    });
   });
 
   const collectLog = logger.child({ component: 'collect' });
@@ -148,20 +203,13 @@ export async function startSonde(config: SondeConfig, logger: Logger): Promise<R
     storage,
     engine,
     http,
-    async reload() {
-      if (config.tls) {
-        reloadTls(http.server as unknown as HttpsServer, {
-          certFile: config.tls.cert_file,
-          keyFile: config.tls.key_file,
-        });
-        logger.info('TLS certificate reloaded');
-      }
-    },
+    reload,
     stop(reason: string) {
       stopping ??= (async () => {
         ready = false;
         logger.info({ reason }, 'shutting down');
         await collection.stop();
+        await alerting?.stop();
         for (const c of collectors) c.close?.();
         await http.close();
         await storage.close();

@@ -1,4 +1,5 @@
 // `sonde start`: run the server on the configured address and data directory.
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config/index.js';
 import { createLogger } from '../../server/logger.js';
@@ -54,7 +55,12 @@ export default function register(program: Command): void {
       const logger = createLogger(config.log_level);
       let sonde: Awaited<ReturnType<typeof startSonde>>;
       try {
-        sonde = await startSonde(config, logger);
+        const configPath = flags.config ?? process.env.SONDE_CONFIG;
+        sonde = await startSonde(
+          config,
+          logger,
+          configPath ? { configDir: dirname(resolve(configPath)) } : {},
+        );
       } catch (err) {
         logger.fatal({ err }, 'sonde could not start');
         logger.flush?.();
