@@ -1,6 +1,7 @@
 // The PromQL engine: parses, evaluates over the Storage seam, and shapes the
 // result. Instant queries are range evaluations of one step.
-import type { Storage } from '../storage/types.js';
+import type { HistogramSample, Storage } from '../storage/types.js';
+import { toSample } from './eval/histogram.js';
 import { Evaluator } from './eval/evaluator.js';
 import { QueryContext } from './eval/context.js';
 import { keyOf } from './eval/labels.js';
@@ -162,7 +163,11 @@ function toInstant(val: EvalValue, t: number, keepOrder: boolean): QueryValue {
     case 'vector': {
       const present = val.series.filter((s) => s.has[0]);
       if (!keepOrder) sortByLabels(present);
-      const samples: InstantSample[] = present.map((s) => ({ labels: s.labels, t, v: s.v[0] }));
+      const samples: InstantSample[] = present.map((s) =>
+        s.h?.[0]
+          ? { labels: s.labels, t, v: Number.NaN, h: toSample(s.h[0]) }
+          : { labels: s.labels, t, v: s.v[0] },
+      );
       return { type: 'vector', samples };
     }
     case 'matrix': {
@@ -174,7 +179,20 @@ function toInstant(val: EvalValue, t: number, keepOrder: boolean): QueryValue {
         while (lo < s.t.length && s.t[lo] < start) lo++;
         let hi = lo;
         while (hi < s.t.length && s.t[hi] <= end) hi++;
-        if (hi > lo) series.push({ labels: s.labels, t: s.t.slice(lo, hi), v: s.v.slice(lo, hi) });
+        let hlo = 0;
+        const ht = s.ht ?? new Float64Array(0);
+        while (hlo < ht.length && ht[hlo] < start) hlo++;
+        let hhi = hlo;
+        while (hhi < ht.length && ht[hhi] <= end) hhi++;
+        if (hhi > hlo) {
+          series.push({
+            labels: s.labels,
+            t: s.t.slice(lo, hi),
+            v: s.v.slice(lo, hi),
+            ht: ht.slice(hlo, hhi),
+            h: s.h!.slice(hlo, hhi),
+          });
+        } else if (hi > lo) series.push({ labels: s.labels, t: s.t.slice(lo, hi), v: s.v.slice(lo, hi) });
       }
       sortByLabels(series);
       return { type: 'matrix', series };
@@ -196,6 +214,31 @@ function toMatrix(val: EvalValue, ev: Evaluator): QueryValue {
     let count = 0;
     for (let i = 0; i < n; i++) count += s.has[i];
     if (count === 0) continue;
+    if (s.h) {
+      const ft: number[] = [];
+      const fv: number[] = [];
+      const ht: number[] = [];
+      const hs: HistogramSample[] = [];
+      for (let i = 0; i < n; i++) {
+        if (!s.has[i]) continue;
+        const h = s.h[i];
+        if (h) {
+          ht.push(ev.time(i));
+          hs.push(toSample(h));
+        } else {
+          ft.push(ev.time(i));
+          fv.push(s.v[i]);
+        }
+      }
+      series.push({
+        labels: s.labels,
+        t: Float64Array.from(ft),
+        v: Float64Array.from(fv),
+        ht: Float64Array.from(ht),
+        h: hs,
+      });
+      continue;
+    }
     const t = new Float64Array(count);
     const v = new Float64Array(count);
     let k = 0;

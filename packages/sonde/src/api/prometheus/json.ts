@@ -1,6 +1,7 @@
 // Query results as Prometheus's API writes them, built as one string: sample
 // values are strings in Go's 'f' format, timestamps are seconds.
-import type { Labels } from '../../storage/types.js';
+import { apiBuckets } from '../../query/eval/histogram.js';
+import type { HistogramSample, Labels } from '../../storage/types.js';
 import type { QueryValue } from '../../query/types.js';
 
 /** A label set as Prometheus writes it: names in order. */
@@ -33,6 +34,14 @@ function point(t: number, v: number): string {
   return `[${t / 1000},"${formatValue(v)}"]`;
 }
 
+function histogram(t: number, h: HistogramSample): string {
+  const buckets = apiBuckets(h).map(
+    ([rule, lo, hi, c]) => `[${rule},"${formatValue(lo)}","${formatValue(hi)}","${formatValue(c)}"]`,
+  );
+  const b = buckets.length ? `,"buckets":[${buckets.join(',')}]` : '';
+  return `[${t / 1000},{"count":"${formatValue(h.count)}","sum":"${formatValue(h.sum)}"${b}}]`;
+}
+
 /** The `data` object of a query or query_range answer. */
 export function resultJson(value: QueryValue): string {
   switch (value.type) {
@@ -41,7 +50,11 @@ export function resultJson(value: QueryValue): string {
     case 'string':
       return `{"resultType":"string","result":[${value.t / 1000},${JSON.stringify(value.v)}]}`;
     case 'vector': {
-      const parts = value.samples.map((s) => `{"metric":${metric(s.labels)},"value":${point(s.t, s.v)}}`);
+      const parts = value.samples.map((s) =>
+        s.h
+          ? `{"metric":${metric(s.labels)},"histogram":${histogram(s.t, s.h)}}`
+          : `{"metric":${metric(s.labels)},"value":${point(s.t, s.v)}}`,
+      );
       return `{"resultType":"vector","result":[${parts.join(',')}]}`;
     }
     case 'matrix': {
@@ -49,7 +62,14 @@ export function resultJson(value: QueryValue): string {
       for (const s of value.series) {
         const pts: string[] = new Array(s.t.length);
         for (let i = 0; i < s.t.length; i++) pts[i] = point(s.t[i], s.v[i]);
-        parts.push(`{"metric":${metric(s.labels)},"values":[${pts.join(',')}]}`);
+        let hists = '';
+        if (s.ht && s.h && s.ht.length > 0) {
+          const hs: string[] = new Array(s.ht.length);
+          for (let i = 0; i < s.ht.length; i++) hs[i] = histogram(s.ht[i], s.h[i]);
+          hists = `,"histograms":[${hs.join(',')}]`;
+        }
+        const values = pts.length > 0 || !hists ? `,"values":[${pts.join(',')}]` : '';
+        parts.push(`{"metric":${metric(s.labels)}${values}${hists}}`);
       }
       return `{"resultType":"matrix","result":[${parts.join(',')}]}`;
     }

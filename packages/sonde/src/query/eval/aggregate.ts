@@ -6,7 +6,8 @@ import type { Aggregate } from '../parser/ast.js';
 import { QueryError } from '../types.js';
 import type { Evaluator } from './evaluator.js';
 import { SeriesMerger, keyOf } from './labels.js';
-import type { StepSeries, VectorValue } from './values.js';
+import { type FHist, addHist, scaleHist } from './histogram.js';
+import { type StepSeries, type VectorValue, floatsOnly } from './values.js';
 
 interface Group {
   labels: Labels;
@@ -85,6 +86,9 @@ export function formatFloatF(v: number): string {
 export function evalAggregate(ev: Evaluator, a: Aggregate): VectorValue {
   const n = ev.steps;
   const input = ev.evalVector(a.expr);
+  // Histogram samples take part in sum, avg, count and group; the others fold floats only.
+  const histAware = a.op === 'sum' || a.op === 'avg' || a.op === 'count' || a.op === 'group';
+  if (!histAware) input.series = input.series.map(floatsOnly);
   const grouping = [...a.grouping].sort();
   if (a.op === 'count_values') return countValues(ev, a, input, grouping);
   const param =
@@ -106,6 +110,29 @@ export function evalAggregate(ev: Evaluator, a: Aggregate): VectorValue {
   for (const g of order) {
     const v = new Float64Array(n);
     const has = new Uint8Array(n);
+    let kinds: Uint8Array | undefined;
+    let hOut: (FHist | undefined)[] | undefined;
+    if ((a.op === 'sum' || a.op === 'avg') && g.members.some((s) => s.h)) {
+      kinds = new Uint8Array(n);
+      hOut = new Array(n);
+      const hcount = new Float64Array(n);
+      for (const s of g.members) {
+        for (let i = 0; i < n; i++) {
+          if (!s.has[i]) continue;
+          const hh = s.h?.[i];
+          if (!hh) {
+            kinds[i] |= 1;
+            continue;
+          }
+          kinds[i] |= 2;
+          hOut[i] = hOut[i] ? addHist(hOut[i]!, hh) : hh;
+          hcount[i]++;
+        }
+      }
+      if (a.op === 'avg')
+        for (let i = 0; i < n; i++) if (hOut[i]) hOut[i] = scaleHist(hOut[i]!, 1 / hcount[i]);
+      g.members = g.members.map(floatsOnly);
+    }
     switch (a.op) {
       case 'sum':
         for (const s of g.members) {
@@ -213,7 +240,19 @@ export function evalAggregate(ev: Evaluator, a: Aggregate): VectorValue {
       default:
         throw new QueryError(`unknown aggregation ${a.op}`, 'bad_data');
     }
-    out.push({ labels: g.labels, v, has });
+    if (kinds && hOut) {
+      // A histogram result where the group had only histograms; floats mixed with histograms have none.
+      for (let i = 0; i < n; i++) {
+        if (kinds[i] === 2) {
+          has[i] = 1;
+          v[i] = Number.NaN;
+        } else {
+          if (kinds[i] === 3) has[i] = 0;
+          hOut[i] = undefined;
+        }
+      }
+      out.push({ labels: g.labels, v, has, h: hOut });
+    } else out.push({ labels: g.labels, v, has });
     ev.q.check();
   }
   return { type: 'vector', series: out.filter((s) => s.has.some((x) => x === 1)) };

@@ -7,7 +7,7 @@ import { type Binary, type BinaryOp, COMPARISON_OPS, SET_OPS } from '../parser/a
 import { QueryError } from '../types.js';
 import type { Evaluator } from './evaluator.js';
 import { SeriesMerger, dropName, keyOf, labelsString, restrictLabels, signatureFn } from './labels.js';
-import type { EvalValue, ScalarValue, StepSeries, VectorValue } from './values.js';
+import { type EvalValue, type ScalarValue, type StepSeries, type VectorValue, floatsOnly } from './values.js';
 
 /** Go's math.Pow where it differs from JS's. */
 function pow(x: number, y: number): number {
@@ -55,6 +55,9 @@ export function evalBinary(ev: Evaluator, b: Binary): EvalValue {
   if (SET_OPS.has(b.op)) return setOp(ev, b);
   const lv = ev.eval(b.lhs);
   const rv = ev.eval(b.rhs);
+  // Arithmetic and comparisons apply to float samples; histogram samples drop out.
+  if (lv.type === 'vector') lv.series = lv.series.map(floatsOnly);
+  if (rv.type === 'vector') rv.series = rv.series.map(floatsOnly);
   const n = ev.steps;
   const cmp = COMPARISON_OPS.has(b.op);
   if (lv.type === 'scalar' && rv.type === 'scalar') {
@@ -261,7 +264,7 @@ function setOp(ev: Evaluator, b: Binary): VectorValue {
         any = true;
       }
     }
-    if (any) out.push({ labels: s.labels, v: s.v, has, key: s.key });
+    if (any) out.push({ labels: s.labels, v: s.v, has, key: s.key, h: s.h });
   };
   switch (b.op) {
     case 'and': {

@@ -3,7 +3,13 @@
 // read the store once per query, never once per step.
 import { STALE_NAN_BITS_HI } from '../../storage/labels.js';
 import type { Labels, Matcher } from '../../storage/types.js';
-import { type CallContext, type FunctionDef, type RangeWindow, getFunction } from '../functions/registry.js';
+import {
+  type CallContext,
+  type FunctionDef,
+  type HistogramWindow,
+  type RangeWindow,
+  getFunction,
+} from '../functions/registry.js';
 import type { AtModifier, Call, Expr, MatrixSelector, Subquery, VectorSelector } from '../parser/ast.js';
 import { unwrapParens } from '../parser/ast.js';
 import { re2ForStore } from '../parser/regex.js';
@@ -12,7 +18,16 @@ import { evalAggregate } from './aggregate.js';
 import { evalBinary } from './binary.js';
 import type { QueryContext } from './context.js';
 import { SeriesMerger, anyPresent, dropName, keyOf } from './labels.js';
-import type { EvalValue, MatrixValue, RawSeries, ScalarValue, StepSeries, VectorValue } from './values.js';
+import { type FHist, fromSample, toSample } from './histogram.js';
+import {
+  type EvalValue,
+  type MatrixValue,
+  type RawSeries,
+  type ScalarValue,
+  type StepSeries,
+  type VectorValue,
+  floatsOnly,
+} from './values.js';
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -59,7 +74,8 @@ export class Evaluator {
         }
         const vec = v as VectorValue;
         const merger = new SeriesMerger(this.steps);
-        for (const s of vec.series) {
+        for (const series of vec.series) {
+          const s = floatsOnly(series);
           const out = new Float64Array(this.steps);
           for (let i = 0; i < out.length; i++) out[i] = -s.v[i];
           merger.add(dropName(s.labels), out, s.has);
@@ -113,9 +129,14 @@ export class Evaluator {
     const out: RawSeries[] = [];
     let total = 0;
     for (const s of this.q.querier.select(storeMatchers, mint, maxt, { stepMs: this.step })) {
-      if (s.t.length === 0) continue;
-      out.push({ labels: s.labels, t: s.t, v: s.v });
-      total += s.t.length;
+      const hn = s.ht?.length ?? 0;
+      if (s.t.length === 0 && hn === 0) continue;
+      out.push(
+        hn > 0
+          ? { labels: s.labels, t: s.t, v: s.v, ht: s.ht, h: s.h }
+          : { labels: s.labels, t: s.t, v: s.v },
+      );
+      total += s.t.length + hn;
       this.q.check();
     }
     this.q.account(total);
@@ -170,10 +191,54 @@ export class Evaluator {
           count++;
         }
       }
-      if (count > 0) out.push({ labels: s.labels, v, has, key: s.key });
+      const h =
+        s.ht && s.ht.length > 0 && !timestamps ? this.histogramSteps(s, at, vs.offsetMs, v, has) : undefined;
+      if (h) count++;
+      if (count > 0)
+        out.push(h ? { labels: s.labels, v, has, key: s.key, h } : { labels: s.labels, v, has, key: s.key });
     }
     this.q.account(out.length * n);
     return { type: 'vector', series: out };
+  }
+
+  /**
+   * Overlays a series' native-histogram samples on its float steps: at each
+   * step the newer of the two latest samples wins. Returns the histogram per
+   * step, or undefined when no step took one.
+   */
+  private histogramSteps(
+    s: RawSeries,
+    at: number | null,
+    offsetMs: number,
+    v: Float64Array,
+    has: Uint8Array,
+  ): (FHist | undefined)[] | undefined {
+    const lookback = this.q.limits.lookbackDeltaMs;
+    const ht = s.ht!;
+    const hs = s.h!;
+    let out: (FHist | undefined)[] | undefined;
+    const cache = new Map<number, FHist>();
+    let j = 0;
+    let k = 0;
+    for (let i = 0; i < this.steps; i++) {
+      const ref = (at ?? this.start + i * this.step) - offsetMs;
+      while (j < ht.length && ht[j] <= ref) j++;
+      while (k < s.t.length && s.t[k] <= ref) k++;
+      const hj = j - 1;
+      if (hj < 0 || ht[hj] < ref - lookback) continue;
+      if (k > 0 && s.t[k - 1] > ht[hj]) continue;
+      if (staleBits(hs[hj].sum) && Number.isNaN(hs[hj].sum)) {
+        has[i] = 0;
+        continue;
+      }
+      let fh = cache.get(hj);
+      if (!fh) cache.set(hj, (fh = fromSample(hs[hj])));
+      out ??= new Array(this.steps);
+      out[i] = fh;
+      v[i] = Number.NaN;
+      has[i] = 1;
+    }
+    return out;
   }
 
   matrixSelector(ms: MatrixSelector): MatrixValue {
@@ -185,7 +250,7 @@ export class Evaluator {
     const series: RawSeries[] = [];
     for (const s of raw) {
       const clean = stripStale(s);
-      if (clean.t.length > 0) series.push(clean);
+      if (clean.t.length > 0 || (clean.ht?.length ?? 0) > 0) series.push(clean);
     }
     return { type: 'matrix', series, rangeMs: ms.rangeMs, offsetMs: vs.offsetMs, atMs: at };
   }
@@ -214,7 +279,30 @@ export class Evaluator {
           t[k] = inner.time(i);
           v[k++] = s.v[i];
         }
-        series.push({ labels: s.labels, t, v, key: s.key });
+        if (s.h) {
+          const ht: number[] = [];
+          const hs: ReturnType<typeof toSample>[] = [];
+          const ft: number[] = [];
+          const fv: number[] = [];
+          for (let x = 0; x < t.length; x++) {
+            const hist = s.h[Math.round((t[x] - inner.start) / step)];
+            if (hist) {
+              ht.push(t[x]);
+              hs.push(toSample(hist));
+            } else {
+              ft.push(t[x]);
+              fv.push(v[x]);
+            }
+          }
+          series.push({
+            labels: s.labels,
+            t: Float64Array.from(ft),
+            v: Float64Array.from(fv),
+            key: s.key,
+            ht: Float64Array.from(ht),
+            h: hs,
+          });
+        } else series.push({ labels: s.labels, t, v, key: s.key });
       }
     }
     return { type: 'matrix', series, rangeMs: sq.rangeMs, offsetMs: sq.offsetMs, atMs: at };
@@ -273,7 +361,7 @@ export class Evaluator {
   /** Merges series that share a label set (an error where they overlap) and drops empty ones. */
   finishVector(series: StepSeries[]): VectorValue {
     const merger = new SeriesMerger(this.steps);
-    for (const s of series) if (anyPresent(s.has)) merger.add(s.labels, s.v, s.has, s.key);
+    for (const s of series) if (anyPresent(s.has)) merger.add(s.labels, s.v, s.has, s.key, s.h);
     return { type: 'vector', series: merger.result() };
   }
 
@@ -301,34 +389,36 @@ export class Evaluator {
       rangeMs: m.rangeMs,
       args: new Float64Array(c.args.length).fill(Number.NaN),
     };
+    const hwin: HistogramWindow = {
+      t: new Float64Array(0),
+      h: [],
+      lo: 0,
+      hi: 0,
+      stepMs: 0,
+      startMs: 0,
+      endMs: 0,
+      rangeMs: m.rangeMs,
+    };
     // With @ and constant arguments, every step has the same window and answer.
     const invariant =
       m.atMs !== null && c.args.every((a, i) => i === mi || unwrapParens(a).kind === 'number');
-    const merger = new SeriesMerger(n);
-    let cur: { v: Float64Array; has: Uint8Array } | null = null;
-    let curIndex = -1;
-    const outs: { labels: Labels; v: Float64Array; has: Uint8Array }[] = [];
     const evalSteps = invariant ? 1 : n;
-    const flush = () => {
-      if (cur && curIndex >= 0) {
-        const s = m.series[curIndex];
-        if (invariant) {
-          cur.v.fill(cur.v[0]);
-          cur.has.fill(cur.has[0]);
-        }
-        if (anyPresent(cur.has)) outs.push({ labels: def.keepName ? s.labels : dropName(s.labels), ...cur });
-      }
-    };
-    for (let si = 0; si < m.series.length; si++) {
-      const s = m.series[si];
+    const outs: StepSeries[] = [];
+    for (const s of m.series) {
       const t = s.t;
       const len = t.length;
       win.t = t;
       win.v = s.v;
+      const ht = s.ht;
+      const hlen = ht?.length ?? 0;
+      let hists: FHist[] | null = null;
       const v = new Float64Array(n);
       const has = new Uint8Array(n);
+      let hout: (FHist | undefined)[] | undefined;
       let lo = 0;
       let hi = 0;
+      let hlo = 0;
+      let hhi = 0;
       for (let i = 0; i < evalSteps; i++) {
         const stepT = this.start + i * this.step;
         const we = (m.atMs ?? stepT) - m.offsetMs;
@@ -336,6 +426,31 @@ export class Evaluator {
         while (lo < len && t[lo] < ws) lo++;
         if (hi < lo) hi = lo;
         while (hi < len && t[hi] <= we) hi++;
+        if (hlen > 0) {
+          while (hlo < hlen && ht![hlo] < ws) hlo++;
+          if (hhi < hlo) hhi = hlo;
+          while (hhi < hlen && ht![hhi] <= we) hhi++;
+          if (hhi > hlo) {
+            // A window of histograms (a mix with floats has no answer, as in Prometheus).
+            if (hi > lo || !def.overRangeHistogram) continue;
+            hists ??= s.h!.map(fromSample);
+            hwin.t = ht!;
+            hwin.h = hists;
+            hwin.lo = hlo;
+            hwin.hi = hhi;
+            hwin.stepMs = stepT;
+            hwin.startMs = ws;
+            hwin.endMs = we;
+            const r = def.overRangeHistogram(hwin);
+            if (r) {
+              hout ??= new Array(n);
+              hout[i] = r;
+              v[i] = Number.NaN;
+              has[i] = 1;
+            }
+            continue;
+          }
+        }
         if (hi === lo) continue;
         win.lo = lo;
         win.hi = hi;
@@ -352,27 +467,34 @@ export class Evaluator {
           has[i] = 1;
         }
       }
-      cur = { v, has };
-      curIndex = si;
-      flush();
-      cur = null;
+      if (invariant) {
+        v.fill(v[0]);
+        has.fill(has[0]);
+        if (hout) hout.fill(hout[0]);
+      }
+      if (anyPresent(has)) {
+        const labels = def.keepName ? s.labels : dropName(s.labels);
+        outs.push(hout ? { labels, v, has, h: hout } : { labels, v, has });
+      }
       this.q.check();
     }
     this.q.account(outs.length * n);
     // Prometheus rejects a range-function result with repeated label sets outright.
     const seen = new Set<string>();
+    const merger = new SeriesMerger(n);
     for (const o of outs) {
       const k = keyOf(o);
       if (seen.has(k))
         throw new QueryError('vector cannot contain metrics with the same labelset', 'execution');
       seen.add(k);
-      merger.add(o.labels, o.v, o.has, k);
+      merger.add(o.labels, o.v, o.has, k, o.h);
     }
     return { type: 'vector', series: merger.result() };
   }
 
   private perSampleFunction(c: Call, def: FunctionDef): VectorValue {
     const vec = this.evalVector(c.args[0]);
+    vec.series = vec.series.map(floatsOnly);
     const scalars = this.otherArgs(c, 0);
     const args = new Float64Array(c.args.length).fill(Number.NaN);
     const n = this.steps;
@@ -412,6 +534,10 @@ export function stripStale(s: RawSeries): RawSeries {
     const x = v[i];
     if (Number.isNaN(x) && staleBits(x)) stale++;
   }
+  if (s.h?.some((h) => Number.isNaN(h.sum) && staleBits(h.sum))) {
+    const keep = s.h.map((h) => !(Number.isNaN(h.sum) && staleBits(h.sum)));
+    s = { ...s, ht: s.ht!.filter((_, i) => keep[i]), h: s.h.filter((_, i) => keep[i]) };
+  }
   if (stale === 0) return s;
   const n = v.length - stale;
   const t2 = new Float64Array(n);
@@ -423,5 +549,5 @@ export function stripStale(s: RawSeries): RawSeries {
     t2[k] = s.t[i];
     v2[k++] = x;
   }
-  return { labels: s.labels, t: t2, v: v2, key: s.key };
+  return { ...s, t: t2, v: v2 };
 }

@@ -78,11 +78,11 @@ export class SeriesMerger {
     private readonly message = 'vector cannot contain metrics with the same labelset',
   ) {}
 
-  add(labels: Labels, v: Float64Array, has: Uint8Array, key?: string): void {
+  add(labels: Labels, v: Float64Array, has: Uint8Array, key?: string, h?: StepSeries['h']): void {
     const k = key ?? labelsKey(labels);
     const prev = this.map.get(k);
     if (!prev) {
-      this.map.set(k, { labels, v, has, key: k });
+      this.map.set(k, h ? { labels, v, has, key: k, h } : { labels, v, has, key: k });
       return;
     }
     for (let i = 0; i < this.steps; i++) {
@@ -90,6 +90,10 @@ export class SeriesMerger {
       if (prev.has[i]) throw new QueryError(this.message, 'execution');
       prev.has[i] = 1;
       prev.v[i] = v[i];
+      if (h?.[i]) {
+        prev.h ??= new Array(this.steps);
+        prev.h[i] = h[i];
+      }
     }
   }
 

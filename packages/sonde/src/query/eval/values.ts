@@ -1,7 +1,8 @@
 // What evaluation passes between nodes. Every value covers all steps of the
 // evaluation at once, columnar: a series holds one Float64Array of values and a
 // Uint8Array saying at which steps it has a sample. No per-point objects.
-import type { Labels } from '../../storage/types.js';
+import type { HistogramSample, Labels } from '../../storage/types.js';
+import type { FHist } from './histogram.js';
 
 /** An instant-vector series over the steps: `has[i]` says whether `v[i]` is a sample. */
 export interface StepSeries {
@@ -10,6 +11,16 @@ export interface StepSeries {
   has: Uint8Array;
   /** labelsKey(labels), cached once computed. */
   key?: string;
+  /** Native-histogram samples: where `h[i]` is set, the sample at step i is that histogram (v[i] is NaN). */
+  h?: (FHist | undefined)[];
+}
+
+/** The series without its histogram samples (the same object when it has none). */
+export function floatsOnly(s: StepSeries): StepSeries {
+  if (!s.h) return s;
+  const has = Uint8Array.from(s.has);
+  for (let i = 0; i < has.length; i++) if (s.h[i]) has[i] = 0;
+  return { labels: s.labels, v: s.v, has, key: s.key };
 }
 
 export interface VectorValue {
@@ -34,6 +45,9 @@ export interface RawSeries {
   t: Float64Array;
   v: Float64Array;
   key?: string;
+  /** Native-histogram samples, ascending time, stale markers removed. */
+  ht?: Float64Array;
+  h?: readonly HistogramSample[];
 }
 
 /** A range vector: the samples, and how each step's window is placed over them. */

@@ -1,10 +1,30 @@
 // histogram_quantile over classic (le-bucketed) histograms, with Prometheus's
-// bucket sorting, coalescing and monotonicity repair. Native histograms are
-// not carried through evaluation yet: histogram_count/sum/fraction answer
-// nothing for float series, as Prometheus does.
+// bucket sorting, coalescing and monotonicity repair, and over native
+// histograms; histogram_count, histogram_sum and histogram_fraction (native
+// only, as in Prometheus).
 import type { Labels } from '../../storage/types.js';
+import { type FHist, histFraction, histQuantile } from '../eval/histogram.js';
+import { dropName } from '../eval/labels.js';
 import type { ScalarValue, StepSeries, VectorValue } from '../eval/values.js';
-import { registerFunction } from './registry.js';
+import { type CallContext, registerFunction } from './registry.js';
+
+/** One float per native-histogram sample of each series, names dropped. */
+function mapNative(vec: VectorValue, ctx: CallContext, f: (h: FHist, i: number) => number): StepSeries[] {
+  const out: StepSeries[] = [];
+  for (const s of vec.series) {
+    if (!s.h) continue;
+    const v = new Float64Array(ctx.steps);
+    const has = new Uint8Array(ctx.steps);
+    for (let i = 0; i < ctx.steps; i++) {
+      const h = s.h[i];
+      if (!h || !s.has[i]) continue;
+      v[i] = f(h, i);
+      has[i] = 1;
+    }
+    out.push({ labels: dropName(s.labels), v, has });
+  }
+  return out;
+}
 
 interface Bucket {
   upper: number;
@@ -86,6 +106,7 @@ export function registerHistogramFunctions(): void {
       // Group bucket series by their labels without `le` (the name kept in the signature).
       const groups = new Map<string, { labels: Labels; members: { upper: number; s: StepSeries }[] }>();
       for (const s of vec.series) {
+        if (s.h) continue;
         const upper = parseLe(s.labels.le);
         if (upper === null) continue;
         const keys = Object.keys(s.labels)
@@ -116,16 +137,53 @@ export function registerHistogramFunctions(): void {
         }
         out.push({ labels: g.labels, v, has });
       }
+      // Native histograms, unless classic buckets of the same series answer at that step.
+      const classicKeys = new Set(groups.keys());
+      for (const s of vec.series) {
+        if (!s.h) continue;
+        const keys = Object.keys(s.labels).sort();
+        let sig = '';
+        for (const k of keys) sig += `${k}\u0000${s.labels[k]}\u0001`;
+        const clash = classicKeys.has(sig);
+        const v = new Float64Array(n);
+        const has = new Uint8Array(n);
+        for (let i = 0; i < n; i++) {
+          const h = s.h[i];
+          if (!h || !s.has[i] || clash) continue;
+          v[i] = histQuantile(q[i], h);
+          has[i] = 1;
+        }
+        out.push({ labels: dropName(s.labels), v, has });
+      }
       return { type: 'vector', series: out };
     },
   });
-  const nativeOnly = (name: string, argTypes: ('scalar' | 'vector')[]) =>
-    registerFunction(name, {
-      argTypes,
-      returnType: 'vector',
-      call: (): VectorValue => ({ type: 'vector', series: [] }),
-    });
-  nativeOnly('histogram_count', ['vector']);
-  nativeOnly('histogram_sum', ['vector']);
-  nativeOnly('histogram_fraction', ['scalar', 'scalar', 'vector']);
+  registerFunction('histogram_count', {
+    argTypes: ['vector'],
+    returnType: 'vector',
+    call: (args, ctx): VectorValue => ({
+      type: 'vector',
+      series: mapNative(args[0] as VectorValue, ctx, (h) => h.count),
+    }),
+  });
+  registerFunction('histogram_sum', {
+    argTypes: ['vector'],
+    returnType: 'vector',
+    call: (args, ctx): VectorValue => ({
+      type: 'vector',
+      series: mapNative(args[0] as VectorValue, ctx, (h) => h.sum),
+    }),
+  });
+  registerFunction('histogram_fraction', {
+    argTypes: ['scalar', 'scalar', 'vector'],
+    returnType: 'vector',
+    call: (args, ctx): VectorValue => {
+      const lo = (args[0] as ScalarValue).v;
+      const hi = (args[1] as ScalarValue).v;
+      return {
+        type: 'vector',
+        series: mapNative(args[2] as VectorValue, ctx, (h, i) => histFraction(lo[i], hi[i], h)),
+      };
+    },
+  });
 }

@@ -75,8 +75,8 @@ export function registerLabelFunctions(): void {
       if (!LABEL_NAME.test(dst)) ctx.fail(`invalid destination label name in label_replace(): ${dst}`);
       const series = vec.series.map((s): StepSeries => {
         const m = re.exec(s.labels[src] ?? '');
-        if (!m) return { labels: s.labels, v: s.v, has: s.has, key: keyOf(s) };
-        return { labels: withLabel(s.labels, dst, expandTemplate(repl, m)), v: s.v, has: s.has };
+        if (!m) return { labels: s.labels, v: s.v, has: s.has, key: keyOf(s), h: s.h };
+        return { labels: withLabel(s.labels, dst, expandTemplate(repl, m)), v: s.v, has: s.has, h: s.h };
       });
       return { type: 'vector', series };
     },
@@ -95,7 +95,7 @@ export function registerLabelFunctions(): void {
       if (!LABEL_NAME.test(dst)) ctx.fail(`invalid destination label name in label_join(): ${dst}`);
       const series = vec.series.map((s): StepSeries => {
         const value = srcs.map((l) => s.labels[l] ?? '').join(sep);
-        return { labels: withLabel(s.labels, dst, value), v: s.v, has: s.has };
+        return { labels: withLabel(s.labels, dst, value), v: s.v, has: s.has, h: s.h };
       });
       return { type: 'vector', series };
     },

@@ -2,7 +2,8 @@
 // delta with Prometheus's extrapolation; irate, idelta; deriv, predict_linear;
 // holt_winters; changes, resets.
 import { QueryError } from '../types.js';
-import { type RangeWindow, registerFunction } from './registry.js';
+import { type FHist, addHist, detectReset, scaleHist, subHist } from '../eval/histogram.js';
+import { type HistogramWindow, type RangeWindow, registerFunction } from './registry.js';
 
 function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): number | undefined {
   const { t, v, lo, hi } = w;
@@ -36,6 +37,32 @@ function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): 
   let factor = extrapolateToInterval / sampledInterval;
   if (isRate) factor /= w.rangeMs / 1000;
   return result * factor;
+}
+
+/** rate/increase/delta over native histograms: the change, reset-corrected, extrapolated like floats. */
+function histogramRate(w: HistogramWindow, isCounter: boolean, isRate: boolean): FHist | undefined {
+  const { t, h, lo, hi } = w;
+  const count = hi - lo;
+  if (count < 2) return undefined;
+  let result = subHist(h[hi - 1], h[lo]);
+  if (isCounter) {
+    let prev = h[lo];
+    for (let i = lo + 1; i < hi; i++) {
+      if (detectReset(h[i], prev)) result = addHist(result, prev);
+      prev = h[i];
+    }
+  }
+  const durationToStart = (t[lo] - w.startMs) / 1000;
+  const durationToEnd = (w.endMs - t[hi - 1]) / 1000;
+  const sampledInterval = (t[hi - 1] - t[lo]) / 1000;
+  const avg = sampledInterval / (count - 1);
+  const threshold = avg * 1.1;
+  let interval = sampledInterval;
+  interval += durationToStart < threshold ? durationToStart : avg / 2;
+  interval += durationToEnd < threshold ? durationToEnd : avg / 2;
+  let factor = interval / sampledInterval;
+  if (isRate) factor /= w.rangeMs / 1000;
+  return scaleHist(result, factor);
 }
 
 function instantValue(w: RangeWindow, isRate: boolean): number | undefined {
@@ -104,16 +131,19 @@ export function registerRateFunctions(): void {
     argTypes: ['matrix'],
     returnType: 'vector',
     overRange: (w) => extrapolatedRate(w, true, true),
+    overRangeHistogram: (w) => histogramRate(w, true, true),
   });
   registerFunction('increase', {
     argTypes: ['matrix'],
     returnType: 'vector',
     overRange: (w) => extrapolatedRate(w, true, false),
+    overRangeHistogram: (w) => histogramRate(w, true, false),
   });
   registerFunction('delta', {
     argTypes: ['matrix'],
     returnType: 'vector',
     overRange: (w) => extrapolatedRate(w, false, false),
+    overRangeHistogram: (w) => histogramRate(w, false, false),
   });
   registerFunction('irate', {
     argTypes: ['matrix'],

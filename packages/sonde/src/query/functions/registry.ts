@@ -2,6 +2,7 @@
 // own file; extensions (analytics' anomaly_score, forecast_linear, ...) call
 // registerFunction the same way and need no change to the engine.
 import type { Expr, ValueType } from '../parser/ast.js';
+import type { FHist } from '../eval/histogram.js';
 import type { EvalValue, MatrixValue } from '../eval/values.js';
 
 /**
@@ -22,6 +23,18 @@ export interface RangeWindow {
   rangeMs: number;
   /** The other arguments' scalar values at this step, by argument position (the matrix slot is NaN). */
   args: Float64Array;
+}
+
+/** One step's window over a series' native-histogram samples `lo`..`hi` (exclusive). */
+export interface HistogramWindow {
+  t: Float64Array;
+  h: readonly FHist[];
+  lo: number;
+  hi: number;
+  stepMs: number;
+  startMs: number;
+  endMs: number;
+  rangeMs: number;
 }
 
 /** What a `call` implementation can use. */
@@ -50,6 +63,8 @@ export interface FunctionDef {
   readonly keepName?: boolean;
   /** A range-vector function: one value per series and step from its window, or undefined for none. */
   readonly overRange?: (w: RangeWindow) => number | undefined;
+  /** With overRange: the answer for a window of native histograms (rate, increase, delta). */
+  readonly overRangeHistogram?: (w: HistogramWindow) => FHist | undefined;
   /** An element-wise instant-vector function: one value per sample (undefined drops it). */
   readonly perSample?: (v: number, args: Float64Array, stepMs: number) => number | undefined;
   /** Anything else, given the evaluated arguments (strings as StringValue, scalars per step). */
