@@ -91,7 +91,9 @@ export function render(data: ApiData, format: 'table' | 'csv' | 'json'): string 
       data.resultType === 'scalar' || data.resultType === 'string'
         ? `(${data.resultType})`
         : seriesName(r.metric);
-    r.points.forEach(([t, v], i) => table.push([i === 0 ? name : '', isoTime(t), v]));
+    r.points.forEach(([t, v], i) => {
+      table.push([i === 0 ? name : '', isoTime(t), v]);
+    });
   }
   const widths = [0, 1, 2].map((c) => Math.max(...table.map((row) => row[c].length)));
   return `${table

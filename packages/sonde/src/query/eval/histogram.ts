@@ -17,8 +17,14 @@ export interface FHist {
 export function fromSample(h: HistogramSample): FHist {
   const pos = new Map<number, number>();
   const neg = new Map<number, number>();
-  h.positive.counts.forEach((c, i) => c !== 0 && pos.set(h.positive.offset + i, c));
-  h.negative.counts.forEach((c, i) => c !== 0 && neg.set(h.negative.offset + i, c));
+  for (let i = 0; i < h.positive.counts.length; i++) {
+    const c = h.positive.counts[i];
+    if (c !== 0) pos.set(h.positive.offset + i, c);
+  }
+  for (let i = 0; i < h.negative.counts.length; i++) {
+    const c = h.negative.counts[i];
+    if (c !== 0) neg.set(h.negative.offset + i, c);
+  }
   return {
     schema: h.schema,
     zeroThreshold: h.zeroThreshold,
