@@ -2,7 +2,7 @@
 // is a range of one step). Each node yields all its steps, columnar; selectors
 // read the store once per query, never once per step.
 import { STALE_NAN_BITS_HI } from '../../storage/labels.js';
-import type { Labels, Matcher } from '../../storage/types.js';
+import type { Matcher } from '../../storage/types.js';
 import {
   type CallContext,
   type FunctionDef,
