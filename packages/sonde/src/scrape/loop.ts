@@ -5,10 +5,11 @@
 // markers for every series the previous scrape had and this one does not.
 import type { Logger } from 'pino';
 import { TextParser, type TextFormat, type TextSampleSink } from '../ingest/text-parser.js';
-import { labelsKey, STALE_NAN } from '../storage/labels.js';
+import { STALE_NAN } from '../storage/labels.js';
 import type { Appender, Labels, Storage } from '../storage/types.js';
 import type { HttpClient } from './http-client.js';
 import { type RelabelRule, relabel } from './relabel.js';
+import { SeriesCache } from './series-cache.js';
 import type { ScrapeTarget } from './targets.js';
 
 export const SCRAPE_ACCEPT =
@@ -28,11 +29,6 @@ export interface LoopOptions {
 }
 
 export type Health = 'up' | 'down' | 'unknown';
-
-interface Entry {
-  readonly labels: Labels | undefined;
-  readonly key: string;
-}
 
 const REPORT_NAMES = [
   'up',
@@ -86,15 +82,8 @@ export class ScrapeLoop {
   lastError = '';
   lastScrape = 0;
   lastDurationSeconds = 0;
-  /**
-   * Series (by key) the last scrape wrote; the value is undefined for series
-   * with explicit timestamps, which get no stale markers (as in Prometheus).
-   */
-  previous: Map<string, Labels | undefined>;
-  /** Series of the last successful scrape: what scrape_series_added counts against. */
-  private known: Map<string, Labels | undefined>;
+  private series = new SeriesCache();
   private readonly reportLabels: Labels[];
-  private readonly cache = new Map<Labels, Entry>();
   private promParser: TextParser | undefined;
   private readonly sink: TextSampleSink;
   private scrapeState: {
@@ -104,17 +93,15 @@ export class ScrapeLoop {
     added: number;
     seriesAdded: number;
     limitHit: boolean;
-    current: Map<string, Labels | undefined>;
     parseError: string;
   } | null = null;
   private timer: NodeJS.Timeout | undefined;
   private abort: AbortController | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private started = false;
 
   constructor(private readonly o: LoopOptions) {
-    this.previous = new Map();
-    this.known = this.previous;
     this.reportLabels = REPORT_NAMES.map((n) => Object.freeze({ ...o.target.labels, __name__: n }));
     this.sink = {
       sample: (labels, value, t) => this.onSample(labels, value, t),
@@ -129,18 +116,27 @@ export class ScrapeLoop {
     return this.o.target;
   }
 
-  /** Starts scraping at the target's offset within the interval. */
+  /** Starts scraping at the target's offset within the interval (once; later calls do nothing). */
   start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
     const interval = this.o.target.intervalMs;
     const offset = hashString(this.o.target.key) % interval;
     const now = Date.now();
     let next = now - (now % interval) + offset;
     if (next < now) next += interval;
+    let busy = false;
     const tick = () => {
       if (this.stopped) return;
-      this.running = this.scrapeOnce().catch((err) =>
-        this.o.logger.error({ err, target: this.o.target.url }, 'scrape loop failed'),
-      );
+      // Scrapes never overlap: a tick that finds one still running is skipped.
+      if (!busy) {
+        busy = true;
+        this.running = this.scrapeOnce()
+          .catch((err) => this.o.logger.error({ err, target: this.o.target.url }, 'scrape loop failed'))
+          .finally(() => {
+            busy = false;
+          });
+      }
       const t = Date.now();
       next += interval;
       while (next <= t) next += interval;
@@ -158,10 +154,16 @@ export class ScrapeLoop {
     return next;
   }
 
+  /** Series the last scrape wrote. */
+  get seriesCount(): number {
+    return this.series.size;
+  }
+
   /** Continues another loop's staleness and series tracking (a loop replaced on reload). */
   inherit(from: ScrapeLoop): void {
-    this.previous = from.previous;
-    this.known = from.known;
+    this.series = from.series;
+    // Target labels or metric relabeling may differ now.
+    this.series.forgetScraped();
   }
 
   /** Stops the schedule and cancels a scrape in flight. */
@@ -176,9 +178,8 @@ export class ScrapeLoop {
   async writeEndOfRunStaleness(t: number): Promise<void> {
     if (this.lastScrape === 0) return;
     const app = this.o.storage.appender();
-    for (const labels of this.previous.values()) if (labels) app.append(labels, t, STALE_NAN);
+    for (const labels of this.series.endOfRun()) app.append(labels, t, STALE_NAN);
     for (const labels of this.reportLabels) app.append(labels, t, STALE_NAN);
-    this.previous = new Map();
     await app.commit();
   }
 
@@ -195,9 +196,9 @@ export class ScrapeLoop {
       added: 0,
       seriesAdded: 0,
       limitHit: false,
-      current: new Map<string, Labels | undefined>(),
       parseError: '',
     };
+    this.series.begin();
     let error = '';
     this.abort = new AbortController();
     try {
@@ -225,14 +226,9 @@ export class ScrapeLoop {
     } catch (err) {
       error = (err as Error).message;
     }
-    if (error) {
-      app.rollback();
-      state.current.clear();
-    } else this.known = state.current;
+    if (error) app.rollback();
     // Whatever the last scrape had and this one lacks goes stale now.
-    for (const [key, labels] of this.previous)
-      if (labels && !state.current.has(key)) app.append(labels, t, STALE_NAN);
-    this.previous = state.current;
+    for (const labels of this.series.end(!error)) app.append(labels, t, STALE_NAN);
     const duration = (performance.now() - started) / 1000;
     const report = [error ? 0 : 1, duration, state.total, state.added, state.seriesAdded];
     for (let i = 0; i < report.length; i++) app.append(this.reportLabels[i], t, report[i]);
@@ -251,13 +247,13 @@ export class ScrapeLoop {
     if (format === 'openmetrics') {
       // An OpenMetrics parser ends at `# EOF`, so each scrape gets its own,
       // and label objects are new each time.
-      this.cache.clear();
+      this.series.forgetScraped();
       return new TextParser(format, this.sink);
     }
     // The Prometheus-format parser is reused: it hands out the same labels
     // object for the same series text, so the relabeling cache hits.
-    if (!this.promParser || this.cache.size > 4 * (this.previous.size + 1000)) {
-      this.cache.clear();
+    if (!this.promParser || this.series.scrapedEntries > 4 * (this.series.size + 1000)) {
+      this.series.forgetScraped();
       this.promParser = new TextParser('prometheus', this.sink);
     }
     return this.promParser;
@@ -266,14 +262,12 @@ export class ScrapeLoop {
   private onSample(scraped: Labels, value: number, ts: number): void {
     const s = this.scrapeState!;
     s.total++;
-    let e = this.cache.get(scraped);
+    let e = this.series.lookup(scraped);
     if (e === undefined) {
       const merged = mergeTargetLabels(scraped, this.o.target.labels, this.o.honorLabels);
-      const labels = relabel(merged, this.o.metricRelabel);
-      e = { labels, key: labels ? labelsKey(labels) : '' };
-      this.cache.set(scraped, e);
+      e = this.series.resolve(scraped, relabel(merged, this.o.metricRelabel));
     }
-    if (e.labels === undefined || s.limitHit) return;
+    if (e === null || s.limitHit) return;
     if (this.o.sampleLimit > 0 && s.added >= this.o.sampleLimit) {
       s.limitHit = true;
       return;
@@ -281,9 +275,6 @@ export class ScrapeLoop {
     const explicit = this.o.honorTimestamps && !Number.isNaN(ts);
     s.app.append(e.labels, explicit ? ts : s.t, value);
     s.added++;
-    if (!s.current.has(e.key)) {
-      if (!this.known.has(e.key)) s.seriesAdded++;
-      s.current.set(e.key, explicit ? undefined : e.labels);
-    }
+    if (this.series.see(e, explicit)) s.seriesAdded++;
   }
 }

@@ -192,8 +192,8 @@ export function createScrapeManager(opts: ScrapeManagerOptions): ScrapeManager {
     async start() {
       if (started) return;
       started = true;
+      // sync() starts each loop as it creates it.
       await apply(resolved);
-      for (const pool of pools.values()) for (const loop of pool.loops.values()) loop.start();
       logger.info({ jobs: pools.size }, 'scraping started');
     },
     async stop() {
