@@ -126,7 +126,33 @@ function buildIntegrations(config: SondeConfig['alerting']): Map<string, Integra
   return map;
 }
 
+/**
+ * What in a (schema-valid) config's `alerting:` section sonde cannot use: bad
+ * matchers, bad receiver templates, e-mail without a server, Slack without a
+ * URL. Empty when createAlerting will accept it. For `sonde check config`.
+ */
+export function alertingConfigProblems(config: SondeConfig): string[] {
+  const problems: string[] = [];
+  const a = config.alerting;
+  const attempt = (where: string, fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      problems.push(`${where}: ${(e as Error).message}`);
+    }
+  };
+  if (a.route) attempt('alerting.route', () => buildRoute(a.route!));
+  attempt('alerting.inhibit_rules', () => new Inhibitor(a.inhibit_rules));
+  attempt('alerting.receivers', () => {
+    for (const list of buildIntegrations(a).values()) for (const i of list) i.close?.();
+  });
+  attempt('alerting.alertmanagers', () => alertmanagerTargets(a.alertmanagers));
+  return problems;
+}
+
 export function createAlerting(options: AlertingOptions): Alerting {
+  const problems = alertingConfigProblems(options.config);
+  if (problems.length) throw new Error(`invalid alerting configuration: ${problems.join('; ')}`);
   const { config, logger: parentLogger } = options;
   const logger = parentLogger.child({ component: 'alerting' });
   const clock = options.clock ?? systemClock(options.now);

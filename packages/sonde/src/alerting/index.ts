@@ -2,7 +2,13 @@
 // silences, inhibition and receivers, and a durable outbox for delivery.
 import type { RuleProblem } from './rules/file.js';
 
-export { createAlerting, expandRuleFiles, type Alerting, type AlertingOptions } from './alerting.js';
+export {
+  alertingConfigProblems,
+  createAlerting,
+  expandRuleFiles,
+  type Alerting,
+  type AlertingOptions,
+} from './alerting.js';
 export { BUILTIN_FILE, builtinGroups, builtinRuleNames } from './builtin-rules.js';
 export { FakeClock, systemClock, type Clock } from './clock.js';
 export type { OutboxRecord } from './notify/outbox.js';

@@ -71,5 +71,9 @@ describe('rule files', () => {
     assert.equal(checkPromQL('time_to_threshold(node_filesystem_avail_bytes[6h], 0) < 4 * 3600'), null);
     assert.equal(checkPromQL('trend_slope(x[1h]) > 0 and forecast_linear(x[1h], 3600) > 10'), null);
     assert.notEqual(checkPromQL('rate(x[5m]'), null);
+    // Types and function names are checked too, with Prometheus's messages.
+    assert.match(checkPromQL('rate(x)')!.message, /expected type range vector in call to function "rate"/);
+    assert.match(checkPromQL('nosuch_fn(x)')!.message, /unknown function with name "nosuch_fn"/);
+    assert.equal(checkPromQL('sum(x)\n  by (job) +')!.offset > 0, true);
   });
 });
