@@ -75,8 +75,9 @@ class Buckets {
     const cap = this.counts.length;
     if (cap > 0 && lo >= this.base && hi < this.base + cap) return;
     const span = hi - lo + 1;
-    let newCap = Math.max(cap, 8);
-    while (newCap < span * 1.5) newCap *= 2;
+    // Modest slack (memory is ~8 bytes per bucket between the lowest and
+    // highest index seen): at most 64 spare buckets, split on both sides.
+    const newCap = span + Math.min(64, Math.max(8, span >> 3));
     const next = new Float64Array(newCap);
     const newBase = lo - ((newCap - span) >> 1);
     if (!empty)
