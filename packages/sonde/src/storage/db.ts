@@ -94,6 +94,8 @@ export interface EmbeddedStorage extends Storage {
   /** Merges small blocks into larger ones, per tier. */
   compact(): Promise<void>;
   setRetention(retention: Partial<RetentionMs>, maxBytes?: number | null): void;
+  /** Head size: series, and bytes of sample data (open chunks raw, sealed chunks compressed). */
+  headUsage(): { series: number; sampleBytes: number };
   readonly recoveryMs: number;
   readonly faults: Readonly<StorageFaults>;
   readonly dir: string;
@@ -605,6 +607,12 @@ class Db implements EmbeddedStorage {
   }
 
   // ---- stats and close ----
+
+  headUsage(): { series: number; sampleBytes: number } {
+    let sampleBytes = 0;
+    for (const s of this.head.byRef.values()) sampleBytes += s.sampleBytes;
+    return { series: this.head.byRef.size, sampleBytes };
+  }
 
   stats(): StorageStats {
     const tiers: TierStats[] = (['raw', '1m', '1h'] as Tier[]).map((tier, id) => {

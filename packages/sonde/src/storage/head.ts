@@ -3,7 +3,6 @@
 // out of order within the window, duplicate, or too old; cutting everything
 // older than a time off into a block-to-be; deleting ranges.
 import { wordsOf } from './chunkenc/float-bits.js';
-import { labelsKey } from './labels.js';
 import { Postings } from './postings.js';
 import { insertSample, lowerBound, mergeRuns, rangeOf, viewFloats } from './samples.js';
 import {
@@ -14,6 +13,7 @@ import {
   type Samples,
   decodeChunk,
   encodeChunk,
+  openArrays,
 } from './series.js';
 import type { HistogramSample, Labels } from './types.js';
 
@@ -33,6 +33,17 @@ export interface CutSeries {
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** labelsKey, built flat (one string, not a chain of concatenations: it is kept per series). */
+function seriesKey(labels: Labels): string {
+  const names = Object.keys(labels).sort();
+  const parts: string[] = [];
+  for (const name of names) {
+    const value = labels[name];
+    if (value !== '') parts.push(name, '\u0000', value, '\u0001');
+  }
+  return parts.join('');
+}
+
 export class Head {
   readonly byKey = new Map<string, MemSeries>();
   readonly byRef = new Map<number, MemSeries>();
@@ -48,7 +59,7 @@ export class Head {
   lookup(labels: Labels): MemSeries | null {
     const cached = this.labelCache.get(labels);
     if (cached && !cached.deleted) return cached;
-    const key = labelsKey(labels);
+    const key = seriesKey(labels);
     const s = this.byKey.get(key);
     if (s) {
       this.labelCache.set(labels, s);
@@ -71,7 +82,7 @@ export class Head {
       if (value !== '') clean[this.postings.intern(name)] = this.postings.intern(value);
     }
     const s = new MemSeries(ref, Object.freeze(clean));
-    const key = labelsKey(clean);
+    const key = seriesKey(clean);
     const old = this.byKey.get(key);
     if (old) this.drop(old);
     this.byKey.set(key, s);
@@ -85,7 +96,7 @@ export class Head {
   /** Forgets a series entirely (all its data deleted). */
   drop(s: MemSeries): void {
     s.deleted = true;
-    this.byKey.delete(labelsKey(s.labels));
+    this.byKey.delete(seriesKey(s.labels));
     this.byRef.delete(s.ref);
     this.postings.remove(s.ref, s.labels);
   }
@@ -211,9 +222,6 @@ function setSamples(s: MemSeries, run: Samples): void {
     s.setOpen(NO_SAMPLES.t, NO_SAMPLES.v, 0);
     return;
   }
-  const t = new Float64Array(HEAD_CHUNK_SAMPLES);
-  const v = new Float64Array(HEAD_CHUNK_SAMPLES);
-  t.set(run.t.subarray(i));
-  wordsOf(v).set(wordsOf(run.v).subarray(2 * i));
+  const [t, v] = openArrays(HEAD_CHUNK_SAMPLES, run.t.subarray(i), run.v.subarray(i), n - i);
   s.setOpen(t, v, n - i);
 }

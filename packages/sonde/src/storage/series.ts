@@ -49,6 +49,21 @@ export function encodeChunk(t: Float64Array, v: Float64Array, from: number, to: 
   return { minT: t[from], maxT: t[to - 1], n: to - from, bytes: scratch.finish() };
 }
 
+/** Timestamps and values of an open chunk in one buffer (fewer objects per series). */
+export function openArrays(
+  cap: number,
+  t: Float64Array,
+  v: Float64Array,
+  n: number,
+): [Float64Array, Float64Array] {
+  const buf = new ArrayBuffer(cap * 16);
+  const nt = new Float64Array(buf, 0, cap);
+  const nv = new Float64Array(buf, cap * 8, cap);
+  nt.set(t.subarray(0, n));
+  new Uint32Array(buf, cap * 8, n * 2).set(new Uint32Array(v.buffer, v.byteOffset, n * 2));
+  return [nt, nv];
+}
+
 export function decodeChunk(c: HeadChunk, t: Float64Array, v: Float64Array, at: number): void {
   const r = new ByteReader(c.bytes);
   decodeTimestamps(r, t, at);
@@ -96,6 +111,14 @@ export class MemSeries {
     };
   }
 
+  /** Bytes held by sample data: the open chunk's arrays and the sealed chunks. */
+  get sampleBytes(): number {
+    let n = this.t.byteLength + this.v.byteLength;
+    for (const c of this.chunks) n += c.bytes.byteLength;
+    if (this.ooo) n += this.ooo.t.byteLength + this.ooo.v.byteLength;
+    return n;
+  }
+
   get hasData(): boolean {
     return this.n > 0 || this.chunks.length > 0 || this.ooo !== null || this.h.length > 0;
   }
@@ -115,15 +138,8 @@ export class MemSeries {
   }
 
   private grow(): void {
-    const cap = this.t.length === 0 ? 16 : HEAD_CHUNK_SAMPLES;
-    const t = new Float64Array(cap);
-    const v = new Float64Array(cap);
-    t.set(this.t.subarray(0, this.n));
-    const vw = new Uint32Array(v.buffer);
-    vw.set(this.vw.subarray(0, this.n * 2));
-    this.t = t;
-    this.v = v;
-    this.vw = vw;
+    const cap = this.t.length === 0 ? 16 : Math.min(HEAD_CHUNK_SAMPLES, this.t.length * 2);
+    this.setOpen(...openArrays(cap, this.t, this.v, this.n), this.n);
   }
 
   /** Compresses the open chunk and starts a new one (new arrays: views keep the old). */
