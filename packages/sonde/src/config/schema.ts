@@ -334,6 +334,18 @@ export const configSchema = z
     /** Prometheus rule files (globs allowed in the file name), as in prometheus.yml. */
     rule_files: z.array(z.string().min(1)).default([]),
     alerting: alertingSchema.default(alertingSchema.parse({})),
+    /** PromQL evaluation limits, as Prometheus's --query.* flags. */
+    query: z
+      .object({
+        /** How far back an instant selector looks for a sample. */
+        lookback_delta: duration.default('5m'),
+        /** Longest a query may run. */
+        timeout: duration.default('2m'),
+        /** Most samples one query may load or hold. */
+        max_samples: z.number().int().positive().default(50_000_000),
+      })
+      .strict()
+      .default({ lookback_delta: '5m', timeout: '2m', max_samples: 50_000_000 }),
   })
   .strict();
 

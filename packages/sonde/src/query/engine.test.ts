@@ -120,3 +120,19 @@ describe('PromQL engine', () => {
     );
   });
 });
+
+describe('engine options from config', () => {
+  it('reads the query section', async () => {
+    const { engineOptionsFromConfig } = await import('./index.js');
+    const { configSchema } = await import('../config/schema.js');
+    const cfg = configSchema.parse({ query: { lookback_delta: '1m', timeout: '30s', max_samples: 1000 } });
+    assert.deepEqual(engineOptionsFromConfig(cfg.query), {
+      lookbackDeltaMs: 60_000,
+      timeoutMs: 30_000,
+      maxSamples: 1000,
+    });
+    const defaults = engineOptionsFromConfig(configSchema.parse({}).query);
+    assert.deepEqual(defaults, { lookbackDeltaMs: 300_000, timeoutMs: 120_000, maxSamples: 50_000_000 });
+    assert.throws(() => configSchema.parse({ query: { lookback_delta: 'soon' } }), /duration/);
+  });
+});

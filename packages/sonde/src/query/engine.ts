@@ -1,5 +1,6 @@
 // The PromQL engine: parses, evaluates over the Storage seam, and shapes the
 // result. Instant queries are range evaluations of one step.
+import { parseDuration } from '../config/duration.js';
 import type { HistogramSample, Storage } from '../storage/types.js';
 import { toSample } from './eval/histogram.js';
 import { Evaluator } from './eval/evaluator.js';
@@ -29,6 +30,19 @@ export interface EngineOptions {
   readonly subqueryStepMs?: number;
   /** Most points per series a range query may return (default 11,000, as Prometheus). */
   readonly maxPointsPerSeries?: number;
+}
+
+/** Engine options from the `query` config section (durations as "5m"). */
+export function engineOptionsFromConfig(query: {
+  readonly lookback_delta: string;
+  readonly timeout: string;
+  readonly max_samples: number;
+}): EngineOptions {
+  return {
+    lookbackDeltaMs: parseDuration(query.lookback_delta),
+    timeoutMs: parseDuration(query.timeout),
+    maxSamples: query.max_samples,
+  };
 }
 
 export interface PromQLEngine extends QueryEngine {

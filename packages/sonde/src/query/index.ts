@@ -1,6 +1,11 @@
 // The query stage: PromQL over the Storage seam.
 export * from './types.js';
-export { createQueryEngine, type EngineOptions, type PromQLEngine } from './engine.js';
+export {
+  createQueryEngine,
+  engineOptionsFromConfig,
+  type EngineOptions,
+  type PromQLEngine,
+} from './engine.js';
 export {
   type CallContext,
   type FunctionDef,
