@@ -32,7 +32,9 @@ function comments(text: string): string[] {
 }
 
 /** Typical application code, written against prom-client's API. */
-async function appCode(client: Lib): Promise<{ text: string; om: string; json: unknown; single: unknown }> {
+async function appCode(
+  client: Lib,
+): Promise<{ text: string; om: string; json: unknown; single: unknown; exText: string }> {
   const registry = new client.Registry();
   registry.setDefaultLabels({ app: 'shop' });
   const requests = new client.Counter({
@@ -94,6 +96,17 @@ async function appCode(client: Lib): Promise<{ text: string; om: string; json: u
   });
   size.observe(100);
 
+  const withExemplars = new client.Registry(client.Registry.OPENMETRICS_CONTENT_TYPE as never);
+  const ex = new client.Counter({
+    name: 'exemplar_total',
+    help: 'Exemplar-style calls.',
+    labelNames: ['a'],
+    enableExemplars: true,
+    registers: [withExemplars],
+  });
+  ex.inc({ labels: { a: 'x' }, value: 2, exemplarLabels: { traceId: 'abc' } } as never);
+  const exText = await withExemplars.metrics();
+
   const other = new client.Registry();
   new client.Counter({ name: 'other_total', help: 'O.', registers: [other] }).inc(7);
   const merged = client.Registry.merge([registry, other]);
@@ -104,7 +117,7 @@ async function appCode(client: Lib): Promise<{ text: string; om: string; json: u
   const single = registry.getSingleMetric('jobs_total')?.name;
   registry.setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE as any);
   const om = await registry.metrics();
-  return { text, om, json, single };
+  return { text, om, json, single, exText };
 }
 
 describe('prom-client compatibility: the same code against both libraries', () => {
@@ -123,6 +136,8 @@ describe('prom-client compatibility: the same code against both libraries', () =
     );
     assert.ok(ours.om.endsWith('# EOF\n'));
     assert.equal(ours.single, theirs.single);
+    assert.match(ours.exText, /^exemplar_total\{a="x"\} 2$/m);
+    assert.match(theirs.exText, /^exemplar_total\{a="x"\} 2 # /m);
     // the summary exists with the same series names in both
     const names = (t: string) =>
       samples(t)

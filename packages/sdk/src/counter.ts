@@ -74,6 +74,11 @@ export class Counter<T extends string = string> extends MetricBase<T, CounterSer
       if (s !== undefined && a >= 0 && a !== Number.POSITIVE_INFINITY) s.value += a;
       else (s ?? this.unlabelled()).inc(a);
     } else if (typeof a === 'object' && a !== null) {
+      if (this.exemplarStyle) {
+        const o = a as { labels?: Record<string, unknown>; value?: number };
+        this.byObject(o.labels ?? {}).inc(o.value);
+        return;
+      }
       this.byObject(a as Record<string, unknown>).inc(b);
     } else {
       sdkStats.invalidValues++;

@@ -124,9 +124,12 @@ export class Histogram<T extends string = string> extends MetricBase<T, Histogra
   observe(labels: LabelValues<T>, value: number): void;
   observe(a: LabelValues<T> | number, b?: number): void {
     if (typeof a === 'number') (this.single ?? this.unlabelled()).observe(a);
-    else if (typeof a === 'object' && a !== null)
-      this.byObject(a as Record<string, unknown>).observe(b as number);
-    else sdkStats.invalidValues++;
+    else if (typeof a === 'object' && a !== null) {
+      if (this.exemplarStyle) {
+        const o = a as { labels?: Record<string, unknown>; value?: number };
+        this.byObject(o.labels ?? {}).observe(o.value as number);
+      } else this.byObject(a as Record<string, unknown>).observe(b as number);
+    } else sdkStats.invalidValues++;
   }
 
   /** prom-client's timer: `const end = h.startTimer({a}); ...; end({b})` returns seconds. */

@@ -114,6 +114,8 @@ export abstract class MetricBase<T extends string, S extends Series> {
   readonly unit: string;
   readonly maxSeries: number;
   readonly registers: Registry[];
+  /** prom-client's exemplar call style (`inc({ labels, value })`) is accepted; exemplars are not kept. */
+  protected readonly exemplarStyle: boolean;
   abstract readonly type: MetricType;
   collect?: CollectFunction<any>;
   /** The overflow="true" series, once the guard has been hit. */
@@ -158,6 +160,7 @@ export abstract class MetricBase<T extends string, S extends Series> {
       throw new TypeError(`metric "${config.name}": collect must be a function`);
     }
     this.collect = config.collect;
+    this.exemplarStyle = config.enableExemplars === true;
     if (config.registers !== undefined && config.registers !== null && !Array.isArray(config.registers)) {
       throw new TypeError(`metric "${config.name}": registers must be an array of registries`);
     }
