@@ -3,6 +3,7 @@
 // use.
 export {
   TextParser,
+  familyOf,
   parseText,
   parseSampleValue,
   parseSecondsTimestamp,

@@ -6,6 +6,7 @@ import { formatMetadata, formatSample } from './exposition.js';
 import {
   type TextFormat,
   TextParser,
+  familyOf,
   parseSampleValue,
   parseSecondsTimestamp,
   parseText,
@@ -152,6 +153,20 @@ describe('text parser: OpenMetrics 1.0', () => {
     assert.equal(parseText('# TYPE a stateset\n# EOF\n', 'openmetrics').metadata.get('a')?.type, 'stateset');
     assert.equal(parseText('# TYPE a untyped\n# EOF\n', 'openmetrics').errors.length, 1);
     assert.equal(parseText('# TYPE a untyped\n', 'prometheus').metadata.get('a')?.type, 'unknown');
+  });
+});
+
+describe('familyOf', () => {
+  it('finds the declared family and type of a sample name', () => {
+    const { metadata } = parseText(
+      '# TYPE http_requests counter\n# TYPE lat histogram\n# TYPE up gauge\n# TYPE build info\n# EOF\n',
+      'openmetrics',
+    );
+    assert.deepEqual(familyOf('http_requests_total', metadata), { family: 'http_requests', type: 'counter' });
+    assert.deepEqual(familyOf('lat_bucket', metadata), { family: 'lat', type: 'histogram' });
+    assert.deepEqual(familyOf('up', metadata), { family: 'up', type: 'gauge' });
+    assert.deepEqual(familyOf('build_info', metadata), { family: 'build', type: 'info' });
+    assert.deepEqual(familyOf('other_sum', metadata), { family: 'other_sum', type: 'unknown' });
   });
 });
 

@@ -441,6 +441,28 @@ export class TextParser {
   }
 }
 
+const FAMILY_SUFFIXES = ['_total', '_bucket', '_count', '_sum', '_created', '_info', '_gcount', '_gsum'];
+
+/**
+ * The metric family a sample name belongs to, with its type, given the
+ * metadata parsed so far: `http_requests_total` → `http_requests` when that
+ * family was declared, else the name itself with type unknown.
+ */
+export function familyOf(
+  name: string,
+  metadata: ReadonlyMap<string, MetricMetadata>,
+): { family: string; type: MetricType } {
+  const exact = metadata.get(name);
+  if (exact) return { family: name, type: exact.type };
+  for (const suffix of FAMILY_SUFFIXES) {
+    if (!name.endsWith(suffix)) continue;
+    const family = name.slice(0, -suffix.length);
+    const meta = metadata.get(family);
+    if (meta) return { family, type: meta.type };
+  }
+  return { family: name, type: 'unknown' };
+}
+
 export interface ParsedSample {
   readonly labels: Labels;
   readonly value: number;
