@@ -91,6 +91,11 @@ describe('scrape: a local target', () => {
     const d = one('scrape_duration_seconds').points[0].v;
     assert.ok(typeof d === 'number' && d > 0 && d < 10);
     assert.equal(loop.health, 'up');
+    assert.deepEqual(storage.metadata('http_requests_total').get('http_requests_total'), {
+      type: 'counter',
+      help: 'Requests.',
+      unit: '',
+    });
     assert.match(String(t.lastHeaders.accept), /^application\/openmetrics-text;version=1\.0\.0/);
     assert.equal(t.lastHeaders['x-prometheus-scrape-timeout-seconds'], '10');
   });

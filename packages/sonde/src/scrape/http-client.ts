@@ -100,7 +100,8 @@ export class HttpClient {
         agent: https ? this.https : this.http,
         headers: { ...this.headers, ...(opts.headers ?? {}) },
       });
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      if (opts.signal?.aborted) onAbort();
+      else opts.signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (err) => finish(new HttpError(err.message)));
       req.on('response', (res: IncomingMessage) => {
         const gzip = /gzip/i.test(String(res.headers['content-encoding'] ?? ''));

@@ -100,6 +100,7 @@ export class ScrapeLoop {
   private running: Promise<void> | undefined;
   private stopped = false;
   private started = false;
+  private metadataSize = -1;
 
   constructor(private readonly o: LoopOptions) {
     this.reportLabels = REPORT_NAMES.map((n) => Object.freeze({ ...o.target.labels, __name__: n }));
@@ -215,13 +216,15 @@ export class ScrapeLoop {
       if (res.status !== 200) error = `server returned HTTP status ${res.status} ${res.statusText}`.trim();
       else {
         this.scrapeState = state;
+        const parser = this.parser(res.contentType);
         try {
-          this.parser(res.contentType).parse(res.body.toString('utf8'));
+          parser.parse(res.body.toString('utf8'));
         } finally {
           this.scrapeState = null;
         }
         if (state.parseError) error = state.parseError;
         else if (state.limitHit) error = `sample limit exceeded (limit ${o.sampleLimit})`;
+        else this.storeMetadata(parser);
       }
     } catch (err) {
       error = (err as Error).message;
@@ -238,6 +241,13 @@ export class ScrapeLoop {
     this.lastScrape = t;
     this.lastDurationSeconds = duration;
     if (error) o.logger.debug({ target: o.target.url, error }, 'scrape failed');
+  }
+
+  /** HELP/TYPE/UNIT to the store when the target's families change (the reused parser accumulates them). */
+  private storeMetadata(parser: TextParser): void {
+    if (parser.metadata.size === this.metadataSize && parser === this.promParser) return;
+    this.metadataSize = parser.metadata.size;
+    for (const [name, meta] of parser.metadata) this.o.storage.setMetadata(name, meta);
   }
 
   private parser(contentType: string): TextParser {

@@ -72,7 +72,7 @@ export function createScrapeManager(opts: ScrapeManagerOptions): ScrapeManager {
   const now = opts.now ?? Date.now;
   const pools = new Map<string, Pool>();
   /** Loops gone from discovery, waiting to write their end-of-run stale markers. */
-  const ending = new Set<{ timer: NodeJS.Timeout; done: Promise<void> }>();
+  const ending = new Set<{ timer: NodeJS.Timeout }>();
   let started = false;
   let resolved = opts.configs.map(resolveScrapeConfig);
 
@@ -83,16 +83,13 @@ export function createScrapeManager(opts: ScrapeManagerOptions): ScrapeManager {
     const interval = loop.target.intervalMs;
     const staleAt = loop.nextScrapeAfter(Date.now());
     const wait = staleAt - Date.now() + interval + interval / 10;
-    let resolveDone!: () => void;
     const entry = {
       timer: setTimeout(() => {
         ending.delete(entry);
         loop
           .writeEndOfRunStaleness(now() + (staleAt - Date.now()))
-          .catch((err) => logger.error({ err }, 'writing stale markers failed'))
-          .finally(resolveDone);
+          .catch((err) => logger.error({ err }, 'writing stale markers failed'));
       }, wait),
-      done: new Promise<void>((r) => (resolveDone = r)),
     };
     ending.add(entry);
   }
