@@ -15,7 +15,10 @@
 // The ensemble score is ratio/(1+ratio) in [0,1), where ratio is the largest
 // detector value over its alarm level: 0.5 is the alarm threshold.
 // `flag` marks the onset of an anomalous episode: after a flag the detector
-// stays quiet for `refractory` points (one alert per incident).
+// stays quiet for `refractory` points (one alert per incident). The longer a
+// series has been quiet, the lower the bar: the alarm level relaxes from 1 to
+// quietFloor (0.8) over ~quietTau points and returns to 1 at each alarm, so a
+// calm series gets attention sooner and a chatty one is held to its record.
 import { Cusum } from './cusum.js';
 import { RollingWindow } from './rolling-window.js';
 import { SeasonalProfile, type SeasonalOptions } from './seasonality.js';
@@ -46,6 +49,9 @@ export interface DetectorConfig {
   readonly minSpread: number;
   /** Points over which the all-history high/low envelope relaxes back toward the median (0: off). */
   readonly envTau: number;
+  /** The alarm level relaxes from 1 toward quietFloor while no alarm is raised, over ~quietTau points; an alarm resets it. */
+  readonly quietFloor: number;
+  readonly quietTau: number;
   /** Points of silence after a flag. */
   readonly refractory: number;
   /** Seasonal periods to test, in ms, with their bin counts. */
@@ -68,6 +74,8 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   minShift: 8,
   minSpread: 2.5,
   envTau: 8000,
+  quietFloor: 0.8,
+  quietTau: 4000,
   refractory: 100,
   seasons: [
     { periodMs: 86_400_000, bins: 48 },
@@ -95,6 +103,7 @@ export class AnomalyDetector {
   private readonly cusum: Cusum;
   private readonly cal: TailCalibrator[];
   private spread2 = 1;
+  private alarmLevel = 1;
   private envHi = Number.NaN;
   private envLo = Number.NaN;
   private seen = 0;
@@ -112,7 +121,7 @@ export class AnomalyDetector {
 
   /** Bytes of state kept for the series (typed arrays plus fixed fields). */
   get bytes(): number {
-    let b = this.win.bytes + 96; // scalar fields, the CUSUM and the envelope
+    let b = this.win.bytes + 104; // scalar fields, the CUSUM, the envelope, the alarm level
     for (const k of this.cal) b += k.bytes;
     for (const s of this.seasons) b += s.bytes;
     return b;
@@ -185,8 +194,11 @@ export class AnomalyDetector {
       if (rShift > ratio) [ratio, by] = [rShift, 'shift'];
       const rSpread = spread / level(kSpread, c.minSpread);
       if (rSpread > ratio) [ratio, by] = [rSpread, 'spread'];
+      this.alarmLevel = c.quietFloor + (this.alarmLevel - c.quietFloor) * (1 - 1 / c.quietTau);
+      ratio /= this.alarmLevel;
       const flag = ratio >= 1 && this.sinceFlag > c.refractory;
       if (flag) {
+        this.alarmLevel = 1;
         this.sinceFlag = 0;
         this.cusum.reset();
       }
