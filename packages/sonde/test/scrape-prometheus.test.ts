@@ -112,7 +112,7 @@ const sorted = (rows: Row[]) =>
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 describe('scrape: same results as Prometheus 2.42', () => {
-  it('produces the same series, up values and sample values', async () => {
+  it('produces the same series, up values and sample values, and the same staleness', async () => {
     const storage = new MemoryStorage();
     const manager = createScrapeManager({
       storage,
@@ -166,6 +166,26 @@ describe('scrape: same results as Prometheus 2.42', () => {
         durations(await sonde('scrape_duration_seconds{job=~"cmp.*"}')),
         durations((await promQuery('scrape_duration_seconds{job=~"cmp.*"}')) ?? []),
       );
+
+      // A series vanishes: both write a stale marker, so neither returns it
+      // any more (without one, the 5m lookback would keep it visible).
+      target.handler = text(EXPOSITION.replace('app_temp{sensor="b"} -4\n', ''));
+      const changed = Date.now() / 1000 + 0.1;
+      const scrapedSince = `min(timestamp(up{instance="${target.address}"})) > ${changed}`;
+      await waitFor(
+        'Prometheus scrapes after the change',
+        async () => ((await promQuery(scrapedSince)) ?? []).length === 1,
+        30_000,
+      );
+      await waitFor(
+        'sonde scrapes after the change',
+        async () => (await sonde(scrapedSince)).length === 1,
+        30_000,
+      );
+      const after = sorted((await promQuery(everything)) ?? []);
+      assert.ok(!after.some((r) => r.labels.sensor === 'b'));
+      assert.equal(after.length, p.length - 2);
+      assert.deepEqual(sorted(await sonde(everything)), after);
     } finally {
       await manager.stop();
     }
