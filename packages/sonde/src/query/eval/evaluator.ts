@@ -128,7 +128,8 @@ export class Evaluator {
     );
     const out: RawSeries[] = [];
     let total = 0;
-    for (const s of this.q.querier.select(storeMatchers, mint, maxt, { stepMs: this.step })) {
+    // No step hint: PromQL needs raw samples; a coarser tier would change rate() and friends.
+    for (const s of this.q.querier.select(storeMatchers, mint, maxt)) {
       const hn = s.ht?.length ?? 0;
       if (s.t.length === 0 && hn === 0) continue;
       out.push(
