@@ -75,7 +75,8 @@ export function healthScore(input: HealthInput): Health {
   let satWhy = 'no resource metrics in the window';
   const top = input.bottlenecks?.resources[0];
   if (top) {
-    saturation = 1 - Math.max(0, (top.pressure - 0.7) / 0.3);
+    // Clamped: 1 − (1 − 0.7)/0.3 is −2e-16 in floating point, which would print as −0.
+    saturation = Math.min(1, Math.max(0, 1 - (top.pressure - 0.7) / 0.3));
     satWhy = `most pressed resource: ${top.resource} at ${(top.pressure * 100).toFixed(1)}%`;
   }
   const raw: [HealthPart['name'], number | null, number, string][] = [
@@ -89,6 +90,6 @@ export function healthScore(input: HealthInput): Health {
     return { name, value, weight, points: value === null ? 0 : 100 * weight * value, evidence };
   });
   if (totalWeight === 0) return { score: null, grade: null, parts, formula: HEALTH_FORMULA };
-  const score = parts.reduce((a, p) => a + p.points, 0);
+  const score = Math.min(100, Math.max(0, parts.reduce((a, p) => a + p.points, 0)));
   return { score, grade: gradeOf(score), parts, formula: HEALTH_FORMULA };
 }

@@ -43,8 +43,8 @@ async function call(
   return body.data ?? {};
 }
 
-/** Fetches the analysis from the server and renders it (text, or JSON with --json). */
-export async function analyze(flags: AnalyzeFlags): Promise<string> {
+/** Fetches the analysis of a window from the server (also used by `sonde report`). */
+export async function gatherAnalysis(flags: AnalyzeFlags): Promise<ReportData> {
   const [health, use, routes, recs] = await Promise.all([
     call(flags, 'health'),
     call(flags, 'bottlenecks'),
@@ -66,6 +66,12 @@ export async function analyze(flags: AnalyzeFlags): Promise<string> {
     trends: trends?.series as ReportData['trends'],
     anomalies: anomalies?.series as ReportData['anomalies'],
   } satisfies ReportData;
+  return data;
+}
+
+/** Fetches the analysis from the server and renders it (text, or JSON with --json). */
+export async function analyze(flags: AnalyzeFlags): Promise<string> {
+  const data = await gatherAnalysis(flags);
   return flags.json ? `${JSON.stringify(data, null, 2)}\n` : renderReport(data);
 }
 
