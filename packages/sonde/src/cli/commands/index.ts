@@ -11,6 +11,7 @@ import exportCommand from './export.js';
 import detect from './detect.js';
 import importCommand from './import.js';
 import profile from './profile.js';
+import report from './report.js';
 import query from './query.js';
 import start from './start.js';
 import storage from './storage.js';
@@ -29,6 +30,7 @@ export const commands: RegisterCommand[] = [
   token,
   detect,
   analyze,
+  report,
   importCommand,
   exportCommand,
   query,
