@@ -122,7 +122,10 @@ describe('POST /v1/metrics', () => {
               { name: 'g', gauge: { dataPoints: [{ timeUnixNano: '1000000000', asDouble: 2 }] } },
               {
                 name: 'h',
-                histogram: { aggregationTemporality: 1, dataPoints: [{ timeUnixNano: '1000000000' }] },
+                exponentialHistogram: {
+                  aggregationTemporality: 1,
+                  dataPoints: [{ timeUnixNano: '1000000000' }],
+                },
               },
             ],
           },

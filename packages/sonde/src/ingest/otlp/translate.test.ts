@@ -115,7 +115,25 @@ function request(deltaValue: number, at: number) {
               },
               {
                 name: 'batch.size',
-                histogram: { aggregationTemporality: 1, dataPoints: [{ timeUnixNano: ts(at), count: '1' }] },
+                histogram: {
+                  aggregationTemporality: 1,
+                  dataPoints: [
+                    {
+                      timeUnixNano: ts(at),
+                      count: String(deltaValue),
+                      sum: deltaValue,
+                      bucketCounts: [String(deltaValue), '0'],
+                      explicitBounds: [10],
+                    },
+                  ],
+                },
+              },
+              {
+                name: 'spread',
+                exponentialHistogram: {
+                  aggregationTemporality: 1,
+                  dataPoints: [{ timeUnixNano: ts(at), count: '1' }],
+                },
               },
               {
                 name: 'gone',
@@ -228,9 +246,15 @@ for (const encoding of ['json', 'protobuf'] as const) {
 
       assert.ok(isStaleNaN(series(storage, 'gone')[0].v[0]));
 
-      assert.equal(series(storage, 'batch_size_bucket').length, 0);
+      const batchBuckets = new Map(series(storage, 'batch_size_bucket').map((s) => [s.labels.le, [...s.v]]));
+      assert.deepEqual(batchBuckets.get('10'), [3, 7]);
+      assert.deepEqual(batchBuckets.get('+Inf'), [3, 7]);
+      assert.deepEqual([...series(storage, 'batch_size_sum')[0].v], [3, 7]);
+      assert.deepEqual([...series(storage, 'batch_size_count')[0].v], [3, 7]);
+
+      assert.equal(series(storage, 'spread').length, 0);
       assert.equal(first.rejectedDataPoints, 1);
-      assert.match(first.errorMessage, /batch.size: delta histograms are not supported/);
+      assert.match(first.errorMessage, /spread: delta exponential histograms are not supported/);
     });
   });
 }

@@ -4,9 +4,10 @@
 // _bucket{le}/_sum/_count; exponential histograms → native histogram
 // samples; summaries → {quantile}/_sum/_count. service.namespace/service.name
 // become `job`, service.instance.id `instance`, and the other resource
-// attributes go to a `target_info` series. Delta sums are accumulated into
-// running totals per series (reset when sonde restarts, which PromQL's rate
-// handles as a counter reset); delta histograms are refused with a reason.
+// attributes go to a `target_info` series. Delta sums and delta histograms
+// are accumulated into running totals per series (reset when sonde restarts,
+// which PromQL's rate handles as a counter reset); delta exponential
+// histograms are refused with a reason.
 import { STALE_NAN, labelsKey } from '../../storage/labels.js';
 import type { BucketRun, HistogramSample, Labels, MetricType } from '../../storage/types.js';
 import type { IngestBatch } from '../batch.js';
@@ -162,15 +163,52 @@ function resourceLabels(attrs: KeyValue[] | undefined): ResourceLabels {
   return { base, info };
 }
 
-/** Running totals for delta sums, per output series. */
+interface HistogramTotal {
+  bounds: readonly number[];
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** Running totals for delta sums and delta histograms, per output series. */
 export class DeltaState {
   private readonly totals = new Map<string, number>();
+  private readonly histograms = new Map<string, HistogramTotal>();
   constructor(private readonly maxSeries = 100_000) {}
+
   add(labels: Labels, delta: number): number {
     const key = labelsKey(labels);
     const total = (this.totals.get(key) ?? 0) + delta;
     if (this.totals.size >= this.maxSeries && !this.totals.has(key)) this.totals.clear();
     this.totals.set(key, total);
+    return total;
+  }
+
+  /** Adds a delta histogram point; a change of bucket bounds starts the totals afresh (a reset). */
+  addHistogram(
+    labels: Labels,
+    bounds: readonly number[],
+    counts: number[],
+    sum: number,
+    count: number,
+  ): HistogramTotal {
+    const key = labelsKey(labels);
+    const prev = this.histograms.get(key);
+    const same =
+      prev !== undefined &&
+      prev.bounds.length === bounds.length &&
+      prev.counts.length === counts.length &&
+      prev.bounds.every((b, i) => b === bounds[i]);
+    const total: HistogramTotal = same
+      ? {
+          bounds,
+          counts: prev.counts.map((c, i) => c + counts[i]),
+          sum: prev.sum + sum,
+          count: prev.count + count,
+        }
+      : { bounds, counts: [...counts], sum, count };
+    if (this.histograms.size >= this.maxSeries && !prev) this.histograms.clear();
+    this.histograms.set(key, total);
     return total;
   }
 }
@@ -256,29 +294,39 @@ function translateMetric(
     }
   } else if (m.histogram) {
     const points = m.histogram.dataPoints ?? [];
-    if (temporality(m.histogram.aggregationTemporality) === DELTA) {
-      reject(points.length, `${raw}: delta histograms are not supported; export with cumulative temporality`);
-      return latest;
-    }
+    const delta = temporality(m.histogram.aggregationTemporality) === DELTA;
     const name = metricName(raw, unit, 'histogram');
     meta(name, 'histogram');
     for (const p of points) {
       const bounds = p.explicitBounds ?? [];
-      const counts = p.bucketCounts ?? [];
+      let counts = (p.bucketCounts ?? []).map(num);
       if (counts.length !== 0 && counts.length !== bounds.length + 1) {
         reject(1, `${raw}: ${counts.length} bucket counts for ${bounds.length} bounds`);
         continue;
       }
+      let count = num(p.count);
+      let sum = p.sum;
+      if (delta && !((p.flags ?? 0) & NO_RECORDED_VALUE)) {
+        const total = deltas.addHistogram(
+          seriesLabels(name, base, p.attributes),
+          bounds,
+          counts,
+          sum ?? 0,
+          count,
+        );
+        ({ counts, count } = total);
+        if (sum !== undefined) sum = total.sum;
+      }
       let cumulative = 0;
       for (let i = 0; i < counts.length; i++) {
-        cumulative += num(counts[i]);
+        cumulative += counts[i];
         const le = i < bounds.length ? plainFloat(bounds[i]) : '+Inf';
         point(seriesLabels(`${name}_bucket`, base, p.attributes, ['le', le]), p, cumulative);
       }
       if (counts.length === 0)
-        point(seriesLabels(`${name}_bucket`, base, p.attributes, ['le', '+Inf']), p, num(p.count));
-      if (p.sum !== undefined) point(seriesLabels(`${name}_sum`, base, p.attributes), p, p.sum);
-      point(seriesLabels(`${name}_count`, base, p.attributes), p, num(p.count));
+        point(seriesLabels(`${name}_bucket`, base, p.attributes, ['le', '+Inf']), p, count);
+      if (sum !== undefined) point(seriesLabels(`${name}_sum`, base, p.attributes), p, sum);
+      point(seriesLabels(`${name}_count`, base, p.attributes), p, count);
     }
   } else if (m.exponentialHistogram) {
     const points = m.exponentialHistogram.dataPoints ?? [];
