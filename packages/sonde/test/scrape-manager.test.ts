@@ -48,8 +48,8 @@ describe('scrape manager', () => {
       configs: [
         scrapeConfigSchema.parse({
           job_name: 'j',
-          scrape_interval: '200ms',
-          scrape_timeout: '150ms',
+          scrape_interval: '300ms',
+          scrape_timeout: '250ms',
           static_configs: [{ targets: [good.address, hung.address] }],
           file_sd_configs: [{ files: [join(dir, '*.json')] }],
         }),
@@ -57,10 +57,13 @@ describe('scrape manager', () => {
     });
     await manager.start();
     try {
-      await waitFor('three good scrapes', () => upOf(storage, good.address).length >= 3);
+      // Counted, not all required: a loaded machine may push one past its deadline.
+      await waitFor(
+        'three good scrapes',
+        () => upOf(storage, good.address).filter((p) => p.v === 1).length >= 3,
+      );
       await waitFor('the hung target marked down', () => upOf(storage, hung.address).some((p) => p.v === 0));
       await waitFor('the file target', () => upOf(storage, fromFile.address).length >= 1);
-      assert.ok(upOf(storage, good.address).every((p) => p.v === 1));
       assert.deepEqual(read(storage, byName('f'))[0].labels, {
         __name__: 'f',
         job: 'j',
@@ -71,7 +74,7 @@ describe('scrape manager', () => {
       const hungView = view.activeTargets.find((t) => t.labels.instance === hung.address);
       assert.equal(hungView?.health, 'down');
       assert.match(hungView?.lastError ?? '', /deadline exceeded/);
-      assert.equal(hungView?.scrapeTimeout, '150ms');
+      assert.equal(hungView?.scrapeTimeout, '250ms');
       assert.equal(
         view.activeTargets.find((t) => t.labels.instance === fromFile.address)?.discoveredLabels
           .__meta_filepath,
@@ -137,7 +140,7 @@ describe('scrape manager', () => {
       configs: [
         scrapeConfigSchema.parse({
           job_name: 'api',
-          scrape_interval: '100ms',
+          scrape_interval: '500ms',
           static_configs: [{ targets: [t.address, 'dropme:1'] }],
           relabel_configs: [{ source_labels: ['__address__'], regex: 'dropme.*', action: 'drop' }],
         }),
@@ -167,8 +170,8 @@ describe('scrape manager', () => {
           pool: 'api',
           url: `http://${t.address}/metrics`,
           health: 'up',
-          interval: '100ms',
-          timeout: '100ms',
+          interval: '500ms',
+          timeout: '500ms',
           error: '',
         },
       );

@@ -43,7 +43,7 @@ let log = '';
 function scrapeConfigs(addr: string) {
   const common = {
     scrape_interval: '1s',
-    scrape_timeout: '500ms',
+    scrape_timeout: '1s',
     metric_relabel_configs: [
       { source_labels: ['__name__'], regex: 'debug_.*', action: 'drop' },
       { source_labels: ['sensor'], target_label: 'sensor', action: 'lowercase' },

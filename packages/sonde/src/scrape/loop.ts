@@ -11,6 +11,7 @@ import type { HttpClient } from './http-client.js';
 import { type RelabelRule, relabel } from './relabel.js';
 import { SeriesCache } from './series-cache.js';
 import type { ScrapeTarget } from './targets.js';
+import { SONDE_VERSION } from '../version.js';
 
 export const SCRAPE_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
@@ -209,7 +210,7 @@ export class ScrapeLoop {
         headers: {
           Accept: SCRAPE_ACCEPT,
           'Accept-Encoding': 'gzip',
-          'User-Agent': 'Prometheus/2.42.0',
+          'User-Agent': `sonde/${SONDE_VERSION}`,
           'X-Prometheus-Scrape-Timeout-Seconds': String(o.target.timeoutMs / 1000),
         },
       });
