@@ -37,7 +37,7 @@ describe('outbox', () => {
   it('delivers in order per destination, backing off exponentially while the destination fails', async () => {
     const tries: number[] = [];
     let up = false;
-    const { outbox, clock } = make('order', async (e) => {
+    const { outbox, clock } = make('order', async () => {
       tries.push(clock.now());
       return up ? { ok: true } : { ok: false, retry: true, error: 'connection refused' };
     });

@@ -40,6 +40,8 @@ export class RuleGroup {
   evaluationMs = 0;
   /** Series of removed rules that still need a stale marker. */
   staleSeries: Labels[] = [];
+  /** Per rule: a later rule of the group reads what it writes, so it is committed before that rule runs. */
+  private readonly commitAfter: boolean[];
 
   constructor(
     readonly spec: GroupSpec,
@@ -47,6 +49,13 @@ export class RuleGroup {
   ) {
     this.rules = spec.rules.map((r) => (r.kind === 'alert' ? new AlertingRule(r) : new RecordingRule(r)));
     this.seriesInPreviousEval = this.rules.map(() => new Map());
+    this.commitAfter = this.rules.map((rule, i) => {
+      const names = rule.kind === 'record' ? [rule.name] : ['ALERTS', 'ALERTS_FOR_STATE'];
+      const res = names.map(
+        (n) => new RegExp(`(^|[^a-zA-Z0-9_:])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-zA-Z0-9_:])`),
+      );
+      return this.rules.slice(i + 1).some((later) => res.some((re) => re.test(later.spec.expr)));
+    });
   }
 
   get key(): string {
@@ -102,6 +111,7 @@ export class RuleGroup {
       queryOffsetMs: this.spec.queryOffsetMs,
     };
     const staleT = ts - this.spec.queryOffsetMs;
+    let uncommitted = 0;
     for (let i = 0; i < this.rules.length; i++) {
       const rule = this.rules[i];
       const t0 = performance.now();
@@ -135,14 +145,19 @@ export class RuleGroup {
         appended++;
       }
       this.seriesInPreviousEval[i] = now;
-      // Committed per rule, as Prometheus does, so later rules of the group see this one's output.
-      if (appended) await app.commit();
+      // Prometheus commits after every rule so that later rules see its output; sonde does when one reads it.
+      uncommitted += appended;
+      if (uncommitted && this.commitAfter[i]) {
+        await app.commit();
+        uncommitted = 0;
+      }
       rule.evaluationMs = performance.now() - t0;
     }
     for (const labels of this.staleSeries) app.append(labels, staleT, STALE_NAN);
+    uncommitted += this.staleSeries.length;
     this.staleSeries = [];
     if (toSend.length) deps.notify(toSend);
-    await app.commit();
+    if (uncommitted) await app.commit();
     this.lastEvaluation = ts;
     this.evaluationMs = performance.now() - started;
   }

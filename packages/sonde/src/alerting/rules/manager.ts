@@ -33,6 +33,8 @@ export interface RuleManagerOptions {
   readonly load: () => Promise<RuleSources>;
 }
 
+const SAVE_DELAY_MS = 1000;
+
 interface SavedRule {
   readonly id: string;
   readonly alerts: Alert[];
@@ -51,7 +53,9 @@ export class RuleManager {
   private inFlight = new Set<Promise<void>>();
   private readonly state: JsonFile<SavedState> | null;
   private saved: SavedState | null = null;
-  private saveQueued = false;
+  private dirty = false;
+  private saving = false;
+  private saveTimer: TimerHandle | null = null;
 
   constructor(private readonly opts: RuleManagerOptions) {
     this.state = opts.stateFile ? new JsonFile<SavedState>(opts.stateFile) : null;
@@ -118,6 +122,8 @@ export class RuleManager {
     this.running = false;
     for (const t of this.timers.values()) this.opts.clock.clearTimeout(t);
     this.timers.clear();
+    this.opts.clock.clearTimeout(this.saveTimer);
+    this.saveTimer = null;
     await this.idle();
     await this.save();
   }
@@ -217,15 +223,30 @@ export class RuleManager {
     return { version: 1, groups };
   }
 
+  /**
+   * State is written at most once a second, whole: one write covers every
+   * group evaluated in that second (a round of many groups is one write).
+   */
   private queueSave(): void {
-    if (!this.state || this.saveQueued) return;
-    this.saveQueued = true;
-    this.track(
-      Promise.resolve().then(async () => {
-        this.saveQueued = false;
+    if (!this.state) return;
+    this.dirty = true;
+    if (this.saveTimer || this.saving) return;
+    this.saveTimer = this.opts.clock.setTimeout(() => {
+      this.saveTimer = null;
+      this.track(this.saveDirty());
+    }, SAVE_DELAY_MS);
+  }
+
+  private async saveDirty(): Promise<void> {
+    this.saving = true;
+    try {
+      while (this.dirty) {
+        this.dirty = false;
         await this.save();
-      }),
-    );
+      }
+    } finally {
+      this.saving = false;
+    }
   }
 
   private async save(): Promise<void> {
