@@ -3,7 +3,11 @@
 // histograms (explicit-bucket and exponential) included.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AggregationTemporalityPreference,
+  OTLPMetricExporter as JsonExporter,
+} from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -121,3 +125,56 @@ for (const [encoding, Exporter] of [
     });
   });
 }
+
+describe('OpenTelemetry JS SDK with delta temporality → sonde', () => {
+  let sonde: IngestApp;
+  let provider: MeterProvider;
+
+  before(async () => {
+    sonde = await ingestApp();
+    await sonde.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (sonde.app.server.address() as { port: number }).port;
+    provider = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': 'batch' }),
+      readers: [
+        new PeriodicExportingMetricReader({
+          exporter: new JsonExporter({
+            url: `http://127.0.0.1:${port}/v1/metrics`,
+            temporalityPreference: AggregationTemporalityPreference.DELTA,
+          }),
+          exportIntervalMillis: 60_000,
+        }),
+      ],
+    });
+  });
+
+  after(async () => {
+    await provider?.shutdown();
+    await sonde?.app.close();
+  });
+
+  it('adds up delta counters and delta histograms into cumulative series', async () => {
+    const meter = provider.getMeter('jobs');
+    const done = meter.createCounter('jobs.done');
+    const took = meter.createHistogram('job.duration', { unit: 's' });
+    done.add(2);
+    took.record(3);
+    await provider.forceFlush();
+    await sleep(5); // the second export's timestamp must differ from the first
+    done.add(5);
+    took.record(30);
+    took.record(4);
+    await provider.forceFlush();
+
+    const [counter] = selectAll(sonde.storage, 'jobs_done_total');
+    assert.deepEqual([...counter.v], [2, 7]);
+    const buckets = new Map(
+      selectAll(sonde.storage, 'job_duration_seconds_bucket').map((s) => [s.labels.le, [...s.v]]),
+    );
+    assert.deepEqual(buckets.get('5'), [1, 2]);
+    assert.deepEqual(buckets.get('50'), [1, 3]);
+    assert.deepEqual(buckets.get('+Inf'), [1, 3]);
+    assert.deepEqual([...selectAll(sonde.storage, 'job_duration_seconds_sum')[0].v], [3, 37]);
+    assert.deepEqual([...selectAll(sonde.storage, 'job_duration_seconds_count')[0].v], [1, 3]);
+  });
+});
