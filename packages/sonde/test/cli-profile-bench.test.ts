@@ -167,3 +167,48 @@ describe('sonde compare', () => {
     assert.match(r.stderr, /--baseline and --current/);
   });
 });
+
+describe('sonde profile --pid', () => {
+  it('profiles a running Node.js process through its inspector and closes the inspector after', async () => {
+    const app = join(dir, 'running.mjs');
+    await writeFile(
+      app,
+      [
+        'function spinHot() { let x = 0; for (let i = 0; i < 300000; i++) x += Math.sqrt(i); return x; }',
+        'setInterval(() => { const end = Date.now() + 40; while (Date.now() < end) spinHot(); }, 50);',
+        'console.log("ready");',
+      ].join('\n'),
+    );
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [app], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      const r = await runCli([
+        'profile',
+        '--pid',
+        String(child.pid),
+        '--duration',
+        '1500ms',
+        '-o',
+        join(dir, 'pid-out'),
+        '--json',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { hottest: { name: string }[] };
+      assert.equal(report.hottest[0].name, 'spinHot');
+      await assert.rejects(fetch('http://127.0.0.1:9229/json/list'), 'the inspector is closed again');
+      assert.equal(child.exitCode, null, 'the process keeps running');
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('refuses --pid together with a command, and a pid that does not exist', async () => {
+    const both = await runCli(['profile', '--pid', '1', '--', 'node', 'x.js']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /either --pid or a command/);
+    const none = await runCli(['profile', '--pid', '99999999', '--duration', '1s']);
+    assert.equal(none.code, 3);
+    assert.match(none.stderr, /no process with pid 99999999/);
+  });
+});

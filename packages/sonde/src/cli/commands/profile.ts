@@ -7,6 +7,9 @@ import type { Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { callTree, hottestFunctions, profileDurationMs } from '../profile/cpu-profile.js';
 import { flameGraphHtml } from '../profile/flamegraph.js';
+import { parseDuration } from '../../config/duration.js';
+import { profilePid } from '../profile/attach.js';
+import { sampleHost } from '../profile/host-sampler.js';
 import { profileCommand } from '../profile/profile-run.js';
 import { findBottleneck } from '../profile/verdict.js';
 
@@ -22,11 +25,25 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+interface ProfileFlags {
+  outputDir: string;
+  top: number;
+  json?: boolean;
+  pid?: number;
+  duration: string;
+}
+
+class UsageError extends Error {}
+
 export default function register(program: Command): void {
   program
     .command('profile')
     .description('profile a Node.js command: hottest functions, main bottleneck, flame graph and .cpuprofile')
-    .argument('<command...>', 'the command to profile, after --, e.g. -- node app.js')
+    .argument('[command...]', 'the command to profile, after --, e.g. -- node app.js')
+    .option('--pid <pid>', 'profile a running Node.js process instead, through its inspector', (v) =>
+      Number(v),
+    )
+    .option('--duration <duration>', 'how long to profile a --pid process', '10s')
     .option(
       '-o, --output-dir <dir>',
       'where to write sonde-profile.cpuprofile and sonde-flamegraph.html',
@@ -36,14 +53,28 @@ export default function register(program: Command): void {
     .option('--json', 'print the findings as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  sonde profile -- node server.js\n  sonde profile -o out -- npm run build',
+      '\nExamples:\n  sonde profile -- node server.js\n  sonde profile -o out -- npm run build\n  sonde profile --pid 4242 --duration 30s',
     )
-    .action(async (command: string[], flags: { outputDir: string; top: number; json?: boolean }) => {
+    .action(async (command: string[], flags: ProfileFlags) => {
       const [cmd, ...args] = command;
       let result: Awaited<ReturnType<typeof profileCommand>>;
       try {
-        result = await profileCommand(cmd, args);
+        if (flags.pid !== undefined) {
+          if (!Number.isInteger(flags.pid) || flags.pid <= 0)
+            throw new UsageError('--pid must be a process id');
+          if (command.length > 0) throw new UsageError('give either --pid or a command, not both');
+          const host = sampleHost();
+          const profile = await profilePid({ pid: flags.pid, durationMs: parseDuration(flags.duration) });
+          result = { profile, profilePath: '', runtime: null, host: host.stop(), exitCode: null };
+        } else {
+          if (!cmd) throw new UsageError('give a command after --, or --pid PID');
+          result = await profileCommand(cmd, args);
+        }
       } catch (err) {
+        if (err instanceof UsageError) {
+          process.stderr.write(`sonde profile: ${err.message}\n`);
+          process.exit(EXIT.usage);
+        }
         process.stderr.write(`sonde profile: ${(err as Error).message}\n`);
         process.exit(EXIT.runtime);
       }
@@ -54,13 +85,14 @@ export default function register(program: Command): void {
       await mkdir(outDir, { recursive: true });
       const cpuprofile = join(outDir, 'sonde-profile.cpuprofile');
       const flame = join(outDir, 'sonde-flamegraph.html');
-      await copyFile(result.profilePath, cpuprofile);
+      if (result.profilePath) await copyFile(result.profilePath, cpuprofile);
+      else await writeFile(cpuprofile, JSON.stringify(result.profile));
       const rows = [
         ['self ms', 'total ms', 'function', 'where'],
         ...hot.map((f) => [f.selfMs.toFixed(1), f.totalMs.toFixed(1), f.name, f.location]),
       ];
       const text = [
-        `profiled ${command.join(' ')} for ${(durationMs / 1000).toFixed(2)} s (exit ${result.exitCode})`,
+        `profiled ${flags.pid !== undefined ? `pid ${flags.pid}` : command.join(' ')} for ${(durationMs / 1000).toFixed(2)} s (exit ${result.exitCode})`,
         '',
         'hottest functions (by self time):',
         table(rows),
