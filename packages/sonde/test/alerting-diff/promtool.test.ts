@@ -5,9 +5,10 @@
 // promtool's expectations, and promtool must agree with every one.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { stringify } from 'yaml';
@@ -18,6 +19,8 @@ import { RuleManager } from '../../src/alerting/rules/manager.js';
 import { createQueryEngine } from '../../src/query/index.js';
 import { MemoryStorage } from '../../src/storage/index.js';
 import { tempDir } from '../alerting/support.js';
+
+type SeriesSpec = [string, Record<string, string>, number[]][];
 
 const PROMTOOL = '/usr/bin/promtool';
 const MIN = 60_000;
@@ -65,7 +68,7 @@ groups:
 `;
 
 /** promtool's expanding notation, and the same values for sonde. */
-const SERIES: [string, Record<string, string>, number[]][] = [
+const SERIES: SeriesSpec = [
   ['up', { job: 'node', instance: 'a' }, [1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0]],
   ['up', { job: 'node', instance: 'b' }, [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]],
   ['up', { job: 'api', instance: 'c' }, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]],
@@ -99,86 +102,146 @@ function seriesName(name: string, labels: Record<string, string>): string {
     .join(',')}}`;
 }
 
+/**
+ * Evaluates `rules` over `series` (one sample a minute from time 0) with sonde
+ * for `steps` minutes, turns every firing alert into promtool's expectations,
+ * and runs `promtool test rules`. Resolves to promtool's output and the number
+ * of firing alerts sonde saw.
+ */
+async function compare(
+  dir: string,
+  rules: string,
+  series: SeriesSpec,
+  steps: number,
+): Promise<{ output: string; firing: number; names: Set<string> }> {
+  const storage = new MemoryStorage();
+  const app = storage.appender();
+  for (const [name, labels, values] of series) {
+    for (const [i, v] of values.entries()) app.append({ __name__: name, ...labels }, i * MIN, v);
+  }
+  await app.commit();
+  const manager = new RuleManager({
+    storage,
+    engine: createQueryEngine(storage),
+    clock: new FakeClock(0),
+    logger: pino({ level: 'silent' }),
+    stateFile: null,
+    defaultIntervalMs: MIN,
+    externalLabels: {},
+    externalURL: '',
+    resendDelayMs: MIN,
+    notify: () => {},
+    load: async () => parseRuleText(rules, 'rules.yml'),
+  });
+  assert.deepEqual(await manager.start(), []);
+  const cases: Record<string, unknown>[] = [];
+  let firing = 0;
+  const names = new Set<string>();
+  for (let step = 0; step < steps; step++) {
+    await manager.evaluateAll(step * MIN);
+    for (const g of manager.groups()) {
+      for (const r of g.rules) {
+        if (r.kind !== 'alert') continue;
+        assert.equal(r.health, 'ok', `${r.name}: ${r.lastError}`);
+        const now = [...(r as AlertingRule).active.values()].filter((a) => a.state === 'firing');
+        firing += now.length;
+        if (now.length) names.add(r.name);
+        cases.push({
+          eval_time: `${step}m`,
+          alertname: r.name,
+          exp_alerts: now.map((a) => {
+            const { alertname: _n, ...labels } = a.labels;
+            return { exp_labels: labels, exp_annotations: a.annotations };
+          }),
+        });
+      }
+    }
+  }
+  await manager.stop();
+  writeFileSync(join(dir, 'rules.yml'), rules);
+  const test = {
+    rule_files: ['rules.yml'],
+    evaluation_interval: '1m',
+    tests: [
+      {
+        interval: '1m',
+        input_series: series.map(([name, labels, values]) => ({
+          series: seriesName(name, labels),
+          values: values.join(' '),
+        })),
+        alert_rule_test: cases,
+      },
+    ],
+  };
+  const testFile = join(dir, 'test.yml');
+  writeFileSync(testFile, stringify(test));
+  const r = await promisify(execFile)(PROMTOOL, ['test', 'rules', testFile], {
+    cwd: dir,
+    maxBuffer: 16 << 20,
+  }).catch((e: { stdout: string; stderr: string }) => e);
+  return { output: `${r.stdout}${r.stderr}`, firing, names };
+}
+
+/** node_exporter-like series for the host rules fixture, over `n` minutes. */
+function hostSeries(n: number): SeriesSpec {
+  const at = (f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+  const node = { job: 'node', instance: 'h1:9100' };
+  const fs = { ...node, device: '/dev/sda1', fstype: 'ext4', mountpoint: '/var' };
+  const out: SeriesSpec = [
+    ['node_memory_MemTotal_bytes', node, at(() => 8e9)],
+    ['node_memory_MemAvailable_bytes', node, at((i) => (i > 20 && i < 60 ? 5e8 : 4e9))],
+    ['node_filesystem_size_bytes', fs, at(() => 1e11)],
+    ['node_filesystem_avail_bytes', fs, at((i) => 2e10 - i * 2.5e8)],
+    ['node_filesystem_readonly', fs, at(() => 0)],
+    ['node_timex_offset_seconds', node, at((i) => (i > 30 ? 0.06 + i * 0.001 : 0.001))],
+    ['node_network_receive_errs_total', { ...node, device: 'eth0' }, at((i) => i * (i > 10 ? 50 : 1))],
+    ['node_network_receive_packets_total', { ...node, device: 'eth0' }, at((i) => i * 1000)],
+    ['up', node, at((i) => (i >= 70 && i < 80 ? 0 : 1))],
+  ];
+  for (let cpu = 0; cpu < 2; cpu++) {
+    for (const [mode, share] of [
+      ['idle', 0.04],
+      ['user', 0.9],
+      ['system', 0.06],
+    ] as const) {
+      out.push(['node_cpu_seconds_total', { ...node, cpu: String(cpu), mode }, at((i) => i * 60 * share)]);
+    }
+  }
+  return out;
+}
+
 describe('sonde fires the same alerts as Prometheus', {
   skip: !existsSync(PROMTOOL) && `${PROMTOOL} is not installed (.ci/run installs it)`,
 }, () => {
-  const dir = tempDir('sonde-alert-diff-');
-  after(() => dir.remove());
+  const dirs: (() => void)[] = [];
+  after(() => {
+    for (const d of dirs) d();
+  });
 
   it('at every evaluation time, with the same labels and annotations', async () => {
-    const storage = new MemoryStorage();
-    const app = storage.appender();
-    for (const [name, labels, values] of SERIES) {
-      for (const [i, v] of values.entries()) app.append({ __name__: name, ...labels }, i * MIN, v);
-    }
-    await app.commit();
-    const clock = new FakeClock(0);
-    const manager = new RuleManager({
-      storage,
-      engine: createQueryEngine(storage),
-      clock,
-      logger: pino({ level: 'silent' }),
-      stateFile: null,
-      defaultIntervalMs: MIN,
-      externalLabels: {},
-      externalURL: '',
-      resendDelayMs: MIN,
-      notify: () => {},
-      load: async () => parseRuleText(RULES, 'rules.yml'),
-    });
-    assert.deepEqual(await manager.start(), []);
-    const alertNames = manager
-      .groups()
-      .flatMap((g) => g.rules.filter((r) => r.kind === 'alert').map((r) => r.name));
-    const cases: Record<string, unknown>[] = [];
-    let firingSeen = 0;
-    for (let step = 0; step < STEPS; step++) {
-      await manager.evaluateAll(step * MIN);
-      for (const g of manager.groups()) {
-        for (const r of g.rules) {
-          if (r.kind !== 'alert') continue;
-          assert.equal(r.health, 'ok', `${r.name}: ${r.lastError}`);
-          const firing = [...(r as AlertingRule).active.values()].filter((a) => a.state === 'firing');
-          firingSeen += firing.length;
-          cases.push({
-            eval_time: `${step}m`,
-            alertname: r.name,
-            exp_alerts: firing.map((a) => {
-              const { alertname: _n, ...labels } = a.labels;
-              return { exp_labels: labels, exp_annotations: a.annotations };
-            }),
-          });
-        }
-      }
-    }
-    await manager.stop();
-    assert.ok(firingSeen > 20, `the data makes alerts fire (${firingSeen})`);
-    assert.deepEqual(new Set(alertNames).size, 5);
+    const dir = tempDir('sonde-alert-diff-');
+    dirs.push(dir.remove);
+    const { output, firing } = await compare(dir.path, RULES, SERIES, STEPS);
+    assert.ok(firing > 20, `the data makes alerts fire (${firing})`);
+    assert.match(output, /SUCCESS/, `promtool disagrees with sonde:\n${output}`);
+  });
 
-    writeFileSync(join(dir.path, 'rules.yml'), RULES);
-    const test = {
-      rule_files: ['rules.yml'],
-      evaluation_interval: '1m',
-      tests: [
-        {
-          interval: '1m',
-          input_series: SERIES.map(([name, labels, values]) => ({
-            series: seriesName(name, labels),
-            values: values.join(' '),
-          })),
-          alert_rule_test: cases,
-        },
-      ],
-    };
-    const testFile = join(dir.path, 'test.yml');
-    writeFileSync(testFile, stringify(test));
-    const r = await promisify(execFile)(PROMTOOL, ['test', 'rules', testFile], { cwd: dir.path }).catch(
-      (e: { stdout: string; stderr: string }) => e,
+  it('on node-exporter-mixin style host rules (for: 1h, keep_firing_for, recording rules feeding alerts)', async () => {
+    const dir = tempDir('sonde-alert-diff-host-');
+    dirs.push(dir.remove);
+    const rules = readFileSync(
+      fileURLToPath(new URL('../fixtures/alerting/host-rules.yml', import.meta.url)),
+      'utf8',
     );
-    assert.match(
-      `${r.stdout}${r.stderr}`,
-      /SUCCESS/,
-      `promtool disagrees with sonde:\n${r.stdout}${r.stderr}`,
-    );
+    const { output, names } = await compare(dir.path, rules, hostSeries(95), 95);
+    assert.deepEqual([...names].sort(), [
+      'HostClockSkew',
+      'HostFilesystemFillingUp',
+      'HostHighCpuLoad',
+      'HostNetworkReceiveErrors',
+      'HostOutOfMemory',
+      'NodeExporterDown',
+    ]);
+    assert.match(output, /SUCCESS/, `promtool disagrees with sonde:\n${output.slice(0, 4000)}`);
   });
 });
