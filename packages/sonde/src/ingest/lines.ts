@@ -11,7 +11,7 @@ export class LineSplitter {
 
   write(chunk: string): void {
     let start = 0;
-    let text = chunk;
+    const text = chunk;
     if (this.rest) {
       const nl = chunk.indexOf('\n');
       if (nl < 0) {
@@ -29,7 +29,6 @@ export class LineSplitter {
       start = nl + 1;
     }
     if (start < text.length) this.rest = text.slice(start);
-    text = '';
   }
 
   end(): void {

@@ -230,7 +230,7 @@ export class TextParser {
 
   /** Feeds text; a line may be split across calls. */
   write(chunk: string): void {
-    let text = chunk;
+    const text = chunk;
     let start = 0;
     if (this.rest) {
       const nl = chunk.indexOf('\n');
@@ -249,7 +249,6 @@ export class TextParser {
       start = nl + 1;
     }
     if (start < text.length) this.rest = text.slice(start);
-    text = '';
   }
 
   /** Ends the input: parses a last unterminated line and checks OpenMetrics's `# EOF`. */
