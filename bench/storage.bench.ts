@@ -5,8 +5,8 @@
 // with `promtool tsdb create-blocks-from openmetrics`. Then sonde alone:
 // append throughput, head memory per series, range reads, restart time.
 //
-// Default run: 2 hours of data and scaled-down read/restart sets (under 2
-// minutes). SONDE_BENCH_FULL=1 runs the full day and the full-size sets.
+// Default run: 1 hour of data and scaled-down read/restart sets (about 2
+// minutes on a quiet machine). SONDE_BENCH_FULL=1 runs the full day and the full-size sets.
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import type { HistogramSample, Labels } from '../packages/sonde/src/storage/inde
 import { hostData } from './lib/host-data.js';
 
 const FULL = process.env.SONDE_BENCH_FULL === '1';
-const HOURS = FULL ? 24 : 2;
+const HOURS = FULL ? 24 : 1;
 const OUT = fileURLToPath(new URL('../.bench-out/storage/', import.meta.url));
 const PROMTOOL = '/usr/bin/promtool';
 const START = Math.floor((Date.now() - HOURS * 3_600_000 - 3_600_000) / 3_600_000) * 3_600_000;
@@ -66,8 +66,8 @@ interface Dataset {
   samples: number;
 }
 
-function generate(hours: number): Dataset {
-  const d = hostData(42, START, 1);
+function generate(hours: number, jitter: boolean): Dataset {
+  const d = hostData(42, START, 1, jitter);
   const n = hours * 3600;
   const labels: Labels[] = d.floats.map((f) => f.labels);
   for (const h of d.hists) {
@@ -172,55 +172,84 @@ async function ingest(db: EmbeddedStorage, ds: Dataset, cyclesPerCommit = 10): P
   return elapsed;
 }
 
-async function density(): Promise<void> {
-  console.log(
-    `\n# bytes on disk: ${HOURS} h of host + app data at 1 s${FULL ? '' : ' (SONDE_BENCH_FULL=1 for a day)'}`,
-  );
-  const ds = generate(HOURS);
-  console.log(
-    `  ${ds.labels.length} float series + ${ds.native.length} native histograms, ${ds.samples} float samples`,
-  );
-  const sondeDir = join(OUT, 'sonde');
-  rmSync(sondeDir, { recursive: true, force: true });
-  const db = await openStorage({ dir: sondeDir, maintenanceIntervalMs: 0 });
-  const ms = await ingest(db, ds);
-  await db.flush();
-  for (let i = 0; i < 8; i++) await db.compact();
+async function storeBytes(dir: string): Promise<{ raw: number; rollup1m: number; rollup1h: number }> {
+  const db = await openStorage({ dir, maintenanceIntervalMs: 0 });
   const st = db.stats();
   await db.close();
-  const rawBytes = du(join(sondeDir, 'blocks')) - st.tiers[1].bytesOnDisk - st.tiers[2].bytesOnDisk;
-  const other = du(sondeDir) - du(join(sondeDir, 'blocks'));
-  const sondeRaw = rawBytes + other;
+  const other = du(dir) - du(join(dir, 'blocks'));
+  return {
+    raw: st.tiers[0].bytesOnDisk + other,
+    rollup1m: st.tiers[1].bytesOnDisk,
+    rollup1h: st.tiers[2].bytesOnDisk,
+  };
+}
 
-  const om = join(OUT, 'data.om.txt');
+async function prometheusBytes(ds: Dataset, name: string): Promise<number> {
+  if (!existsSync(PROMTOOL)) return 0;
+  const om = join(OUT, `${name}.om.txt`);
   await writeOpenMetrics(ds, om);
-  const promDir = join(OUT, 'prometheus');
+  const promDir = join(OUT, `prometheus-${name}`);
   rmSync(promDir, { recursive: true, force: true });
   mkdirSync(promDir, { recursive: true });
-  let promBytes = 0;
-  if (existsSync(PROMTOOL)) {
-    const started = performance.now();
-    execFileSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', om, promDir], { stdio: 'ignore' });
-    promBytes = du(promDir);
-    console.log(`  promtool backfill took ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  } else console.log('  promtool not found: no Prometheus figures');
+  execFileSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', om, promDir], { stdio: 'ignore' });
   rmSync(om, { force: true });
+  return du(promDir);
+}
 
-  const histSamples = ds.native.reduce((n, h) => n + h.length, 0);
-  const floatShare = ds.samples / (ds.samples + histSamples);
+async function density(jitter: boolean): Promise<void> {
+  const what = jitter ? 'timestamps as collected (0-5 ms jitter)' : 'timestamps aligned to the second';
+  console.log(`\n# bytes on disk, raw tier: ${HOURS} h of host + app data at 1 s, ${what}`);
+  const ds = generate(HOURS, jitter);
+  const nHist = ds.native.reduce((n, h) => n + h.length, 0);
+  console.log(
+    `  ${ds.labels.length} float series (app histograms as classic buckets), ${ds.samples} samples`,
+  );
+  const dir = join(OUT, `sonde-${jitter ? 'jitter' : 'aligned'}`);
+  rmSync(dir, { recursive: true, force: true });
+  const db = await openStorage({ dir, maintenanceIntervalMs: 0 });
+  const native = ds.native;
+  ds.native = []; // the float comparison holds exactly the data Prometheus gets
+  const ms = await ingest(db, ds);
+  ds.native = native;
+  await db.flush();
+  for (let i = 0; i < 16; i++) await db.compact();
+  await db.close();
+  const sonde = await storeBytes(dir);
+  const prom = await prometheusBytes(ds, jitter ? 'jitter' : 'aligned');
   const ratio = (a: number, b: number) => (b ? (a / b).toFixed(3) : 'n/a');
   row(
-    'raw tier, everything included (float + native histogram data)',
-    `${mb(sondeRaw)}, ${(sondeRaw / (ds.samples + histSamples)).toFixed(3)} B/sample`,
-    promBytes ? `${mb(promBytes)}, ${(promBytes / ds.samples).toFixed(3)} B/sample (floats only)` : '',
-    ratio(sondeRaw, promBytes),
+    `raw tier, everything included (${what})`,
+    `${mb(sonde.raw)}, ${(sonde.raw / ds.samples).toFixed(3)} B/sample`,
+    prom ? `${mb(prom)}, ${(prom / ds.samples).toFixed(3)} B/sample` : '',
+    ratio(sonde.raw, prom),
   );
-  row('share of float samples in sonde figure', `${(floatShare * 100).toFixed(1)} %`);
-  row('rollup tiers (sonde only)', `1m ${mb(st.tiers[1].bytesOnDisk)}, 1h ${mb(st.tiers[2].bytesOnDisk)}`);
-  row(
-    'append throughput (batched, one core, incl. WAL fsync)',
-    `${Math.round((ds.samples + histSamples) / (ms / 1000)).toLocaleString('en')} samples/s`,
-  );
+  if (jitter) {
+    row('rollup tiers (sonde only)', `1m ${mb(sonde.rollup1m)}, 1h ${mb(sonde.rollup1h)}`);
+    row(
+      'append throughput (batched, one core, incl. WAL fsync)',
+      `${Math.round(ds.samples / (ms / 1000)).toLocaleString('en')} samples/s`,
+    );
+    // the app's latency histograms as native exponential histograms, alone
+    const hdir = join(OUT, 'sonde-native');
+    rmSync(hdir, { recursive: true, force: true });
+    const hdb = await openStorage({ dir: hdir, maintenanceIntervalMs: 0 });
+    const app = hdb.appender();
+    for (let h = 0; h < native.length; h++) {
+      for (let j = 0; j < native[h].length; j++)
+        app.appendHistogram(ds.nativeLabels[h], ds.nativeT[h][j], native[h][j]);
+      await app.commit();
+    }
+    await hdb.flush();
+    for (let i = 0; i < 16; i++) await hdb.compact();
+    await hdb.close();
+    const hb = (await storeBytes(hdir)).raw;
+    const buckets =
+      native.reduce((n, h) => n + h.reduce((m, x) => m + x.positive.counts.length, 0), 0) / nHist;
+    row(
+      `native histograms (${native.length} series, ~${Math.round(buckets)} buckets each)`,
+      `${(hb / nHist).toFixed(1)} B/histogram sample`,
+    );
+  }
 }
 
 async function headMemory(): Promise<void> {
@@ -262,7 +291,7 @@ async function reads(): Promise<void> {
   console.log('\n# range reads and restart');
   const dir = join(OUT, 'reads');
   rmSync(dir, { recursive: true, force: true });
-  const step = FULL ? 1000 : 15_000;
+  const step = FULL ? 1000 : 30_000;
   const SERIES = 1000;
   const day = 86_400_000;
   const end = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
@@ -321,11 +350,79 @@ async function reads(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+async function rollupMonth(): Promise<void> {
+  const dir = join(OUT, 'month');
+  rmSync(dir, { recursive: true, force: true });
+  const day = 86_400_000;
+  const end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const start = end - 30 * day;
+  // raw kept 31 days here: samples older than the raw retention are refused at append
+  const retention = { raw: 31 * day };
+  const db = await openStorage({ dir, maintenanceIntervalMs: 0, blockRangeMs: 6 * 3_600_000, retention });
+  const app = db.appender();
+  const step = 30_000;
+  let v = 0;
+  let n = 0;
+  for (let t = start; t < end; t += step) {
+    v = Math.round((v + Math.random() * 3) * 100) / 100;
+    for (let i = 0; i < 10; i++) app.append({ __name__: 'app_requests_total', shard: String(i) }, t, v + i);
+    if (++n % 2880 === 0) {
+      await app.commit();
+      await db.maintain();
+    }
+  }
+  await app.commit();
+  await db.flush();
+  for (let i = 0; i < 32; i++) await db.compact();
+  await db.close();
+  const again = await openStorage({ dir, maintenanceIntervalMs: 0, retention });
+  const q = again.querier();
+  const started = performance.now();
+  const [one] = [...q.selectRollup([{ type: '=', name: 'shard', value: '3' }], start, end, '1h')];
+  const ms = performance.now() - started;
+  q.close();
+  await again.close();
+  row(
+    `1 series × 30 d at 1 h from the rollup tier (${one?.t.length ?? 0} points)`,
+    `${ms.toFixed(1)} ms (target < 20 ms)`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function crashRestart(): Promise<void> {
+  const dir = join(OUT, 'crash');
+  rmSync(dir, { recursive: true, force: true });
+  const SERIES = 10_000;
+  const SAMPLES = FULL ? 600 : 200;
+  const db = await openStorage({ dir, maintenanceIntervalMs: 0 });
+  const labels: Labels[] = [];
+  for (let i = 0; i < SERIES; i++)
+    labels.push({ __name__: `m${i % 100}`, instance: `h${Math.floor(i / 100)}` });
+  const t0 = Date.now() - 3_600_000;
+  const app = db.appender();
+  for (let k = 0; k < SAMPLES; k++) {
+    for (let i = 0; i < SERIES; i++)
+      app.append(labels[i], t0 + k * 1000, Math.round(Math.random() * 1e4) / 100);
+    if (k % 10 === 9) await app.commit();
+  }
+  await app.commit();
+  // abandoned without close: the next open replays the log, as after kill -9
+  const started = performance.now();
+  const again = await openStorage({ dir, maintenanceIntervalMs: 0 });
+  const ms = performance.now() - started;
+  row(`restart after a crash: log replay of ${SERIES} series × ${SAMPLES} samples`, `${ms.toFixed(0)} ms`);
+  await again.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 mkdirSync(OUT, { recursive: true });
 const t0 = performance.now();
-await density();
+await density(true);
+await density(false);
 await headMemory();
 await reads();
+await rollupMonth();
+await crashRestart();
 console.log(`\nstorage bench done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 console.table(
   rows.map(([what, sonde, peer, ratio]) => ({ what, sonde, prometheus: peer, 'sonde/prometheus': ratio })),

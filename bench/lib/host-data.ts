@@ -355,8 +355,13 @@ function appSeries(r: () => number): { floats: FloatSeries[]; hists: HistSeries[
   return { floats, hists };
 }
 
-/** The data set: `hosts` node_exporter hosts and one app, starting at `startMs`. */
-export function hostData(seed: number, startMs: number, hosts = 1): HostData {
+/**
+ * The data set: `hosts` node_exporter hosts and one app, starting at `startMs`.
+ * With `jitter`, each collection cycle's timestamp is a few ms late, as real
+ * collection is; without, timestamps sit exactly on the second (what a
+ * scraper that aligns timestamps stores).
+ */
+export function hostData(seed: number, startMs: number, hosts = 1, jitter = true): HostData {
   const r = rng(seed);
   const floats: FloatSeries[] = [];
   for (let h = 0; h < hosts; h++) floats.push(...hostSeries(r, `host-${h}:9100`));
@@ -367,8 +372,8 @@ export function hostData(seed: number, startMs: number, hosts = 1): HostData {
     floats,
     hists: app.hists,
     cycle: (i) => ({
-      tHost: startMs + i * 1000 + Math.floor(jr() * 4),
-      tApp: startMs + i * 1000 + 250 + Math.floor(jr() * 6),
+      tHost: startMs + i * 1000 + (jitter ? Math.floor(jr() * 4) : 0),
+      tApp: startMs + i * 1000 + 250 + (jitter ? Math.floor(jr() * 6) : 0),
     }),
   };
 }

@@ -10,6 +10,7 @@ import {
   type HeadChunk,
   MemSeries,
   NO_SAMPLES,
+  NO_TIMES,
   type Samples,
   decodeChunk,
   encodeChunk,
@@ -117,6 +118,10 @@ export class Head {
 
   appendHistogram(s: MemSeries, t: number, h: HistogramSample): number {
     if (t > s.hMaxT) {
+      if (s.ht === NO_TIMES) {
+        s.ht = [];
+        s.h = [];
+      }
       s.ht.push(t);
       s.h.push(h);
       s.hMaxT = t;

@@ -25,6 +25,11 @@ export interface Samples {
 
 export const NO_SAMPLES: Samples = { t: new Float64Array(0), v: new Float64Array(0) };
 
+/** Shared empty lists: most series never get histograms, and new ones no sealed chunk yet. */
+export const NO_CHUNKS: HeadChunk[] = [];
+export const NO_TIMES: number[] = [];
+export const NO_HISTOGRAMS: HistogramSample[] = [];
+
 /** An immutable view of a series' head data at one moment. */
 export interface SeriesView {
   readonly chunks: readonly HeadChunk[];
@@ -71,14 +76,14 @@ export function decodeChunk(c: HeadChunk, t: Float64Array, v: Float64Array, at: 
 }
 
 export class MemSeries {
-  chunks: HeadChunk[] = [];
+  chunks: HeadChunk[] = NO_CHUNKS;
   t: Float64Array = NO_SAMPLES.t;
   v: Float64Array = NO_SAMPLES.v;
   private vw: Uint32Array = new Uint32Array(0);
   n = 0;
   ooo: Samples | null = null;
-  ht: number[] = [];
-  h: HistogramSample[] = [];
+  ht: number[] = NO_TIMES;
+  h: HistogramSample[] = NO_HISTOGRAMS;
   /** Newest float timestamp ever accepted, flushed data included. */
   maxT = Number.NEGATIVE_INFINITY;
   /** Raw bits of the value at maxT (duplicate detection). */
@@ -145,6 +150,7 @@ export class MemSeries {
   /** Compresses the open chunk and starts a new one (new arrays: views keep the old). */
   seal(): void {
     if (this.n === 0) return;
+    if (this.chunks === NO_CHUNKS) this.chunks = [];
     this.chunks.push(encodeChunk(this.t, this.v, 0, this.n));
     this.setOpen(NO_SAMPLES.t, NO_SAMPLES.v, 0);
   }
