@@ -375,10 +375,7 @@ function countValues(ev: Evaluator, a: Aggregate, input: VectorValue, grouping: 
         c = { labels, key: groupKey(withValue, keys, a.without) };
         labelCache.set(ck, c);
       }
-      // count: increment, not a collision.
-      const existing = (merger as unknown as { map: Map<string, StepSeries> }).map.get(c.key);
-      if (existing?.has[i]) existing.v[i] += 1;
-      else merger.set(c.labels, c.key, i, 1);
+      merger.increment(c.labels, c.key, i);
     }
   }
   return { type: 'vector', series: merger.result() };

@@ -108,6 +108,13 @@ export class SeriesMerger {
     s.v[i] = value;
   }
 
+  /** Adds 1 to the sample of the series with this label set at step i (count_values). */
+  increment(labels: Labels, key: string, i: number): void {
+    const s = this.map.get(key);
+    if (s?.has[i]) s.v[i] += 1;
+    else this.set(labels, key, i, 1);
+  }
+
   result(): StepSeries[] {
     return [...this.map.values()];
   }
