@@ -24,8 +24,7 @@ import { EXIT } from '../exit-codes.js';
 export type StorageOpener = (dataDir: string) => Promise<Storage>;
 
 /** Opens the embedded store in `dataDir` (samples older than its raw retention are refused as too old). */
-export const openEmbeddedStore: StorageOpener = (dataDir) =>
-  openStorage({ dir: dataDir });
+export const openEmbeddedStore: StorageOpener = (dataDir) => openStorage({ dir: dataDir });
 
 export interface ImportRun {
   readonly files: readonly string[];
