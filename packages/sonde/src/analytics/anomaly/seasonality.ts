@@ -5,8 +5,10 @@
 // the profile's error is compared with the error of the plain rolling median;
 // the period counts as present once, after two full periods, the profile
 // removes at least `minStrength` of that error (the STL "seasonal strength"
-// idea, online). The per-bin scale is stored as one byte, log-coded relative
-// to the profile-wide scale, to keep a weekly profile under 1.1 KiB.
+// idea, online), and stays present until it removes less than a quarter of
+// that (so an anomaly that breaks the pattern does not switch it off). The
+// per-bin scale is stored as one byte, log-coded relative to the
+// profile-wide scale, to keep a weekly profile under 1.1 KiB.
 
 export interface SeasonalOptions {
   readonly periodMs: number;
@@ -17,6 +19,10 @@ export interface SeasonalOptions {
   readonly minStrength?: number;
 }
 
+/** Once present, a period stays present until its strength falls below this share of minStrength. */
+const HYSTERESIS = 0.25;
+/** EWMA weight of the error comparison (~100 points). */
+const ERR_W = 0.01;
 const DEV_STEPS_PER_E = 24; // log-code resolution: ~4% per step, ratios in [e^-5.3, e^5.3]
 
 export class SeasonalProfile {
@@ -30,6 +36,7 @@ export class SeasonalProfile {
   private lastT = Number.NaN;
   private errSeasonal = 0;
   private errPlain = 0;
+  private on = false;
   /** EWMA of |residual| against the profile: the profile-wide residual scale. */
   private absResidual = 0;
 
@@ -53,7 +60,7 @@ export class SeasonalProfile {
 
   /** Whether the period is present: two full periods seen and the profile explains enough. */
   active(t: number): boolean {
-    return t - this.firstT >= 2 * this.periodMs && this.strength >= this.minStrength;
+    return this.on && t - this.firstT >= 2 * this.periodMs;
   }
 
   /** The profile's expected value at t; NaN until both neighbouring bins have history. */
@@ -86,10 +93,13 @@ export class SeasonalProfile {
     const a = Math.min(1, (Math.max(this.alpha, 1 / (passes + 1)) * dt) / binMs);
     if (!Number.isNaN(e)) {
       const r = x - e;
-      const w = 0.01;
+      const w = ERR_W;
       this.errSeasonal += w * (r * r - this.errSeasonal);
       this.errPlain += w * (plainResidual * plainResidual - this.errPlain);
       this.absResidual += w * (Math.abs(r) - this.absResidual);
+      // Hysteresis: an anomaly that breaks the pattern for a while must not switch the baseline off.
+      const st = this.strength;
+      this.on = this.on ? st >= this.minStrength * HYSTERESIS : st >= this.minStrength;
       if (this.absResidual > 0) {
         const old = this.devCode[bin] === 0 ? Math.abs(r) : this.deviationOfCode(this.devCode[bin]);
         const d = old + a * (Math.abs(r) - old);
