@@ -79,14 +79,7 @@ export class RemoteStorage implements Storage {
   }
 
   querier(): Querier {
-    const window = (mint?: number, maxt?: number): [string, string][] => {
-      const end = maxt ?? this.now();
-      const start = mint ?? end - DEFAULT_WINDOW_MS;
-      return [
-        ['start', secondsParam(Math.max(start, -62135596800000))],
-        ['end', secondsParam(end)],
-      ];
-    };
+    const window = (mint?: number, maxt?: number) => this.windowParams(mint, maxt);
     const matchParams = (matchers?: readonly Matcher[]): [string, string][] =>
       matchers?.length ? [['match[]', selectorFor(matchers)]] : [];
     return {
@@ -111,6 +104,27 @@ export class RemoteStorage implements Storage {
     };
   }
 
+  /**
+   * start/end for the series and label APIs. "All time" (Prometheus's
+   * min/max time, infinities) is narrowed to what every remote answers:
+   * VictoriaMetrics finds no series when the end lies centuries ahead. With
+   * no start at all, the last day.
+   */
+  private windowParams(mint: number | undefined, maxt: number | undefined): [string, string][] {
+    const end = Math.min(
+      maxt !== undefined && Number.isFinite(maxt) ? maxt : Infinity,
+      this.now() + 3_600_000,
+    );
+    const start =
+      mint === undefined
+        ? end - DEFAULT_WINDOW_MS
+        : Math.max(Number.isFinite(mint) ? mint : -Infinity, -62135596800000);
+    return [
+      ['start', secondsParam(Math.min(start, end))],
+      ['end', secondsParam(end)],
+    ];
+  }
+
   private select(
     matchers: readonly Matcher[],
     mint: number,
@@ -119,13 +133,19 @@ export class RemoteStorage implements Storage {
   ): SeriesData[] {
     const selector = selectorFor(matchers);
     if (labelsOnly) {
-      const series = this.call<Labels[]>('/api/v1/series', [['match[]', selector], ...windowOf(mint, maxt)]);
+      const series = this.call<Labels[]>('/api/v1/series', [
+        ['match[]', selector],
+        ...this.windowParams(mint, maxt),
+      ]);
       return series.map((labels) => ({ labels, t: new Float64Array(0), v: new Float64Array(0) }));
     }
     // A range selector at maxt returns the raw samples; one more ms than the
     // window so both ends are inclusive whatever the remote's convention.
-    if (!Number.isFinite(maxt)) maxt = this.now();
-    if (!Number.isFinite(mint)) mint = maxt - 10 * 365 * 86_400_000;
+    // "Everything" (Prometheus's min/max time, or infinities) becomes a
+    // window a remote can evaluate: up to an hour ahead, ten years back.
+    maxt = Math.min(Number.isFinite(maxt) ? maxt : Infinity, this.now() + 3_600_000);
+    mint = Math.max(Number.isFinite(mint) ? mint : -Infinity, maxt - 10 * 365 * 86_400_000);
+    if (mint > maxt) return [];
     const rangeMs = Math.max(1, Math.ceil(maxt - mint) + 1);
     const value = toQueryValue(
       this.call<ApiData>('/api/v1/query', [
@@ -216,13 +236,4 @@ export class RemoteStorage implements Storage {
   async close(): Promise<void> {
     await this.http.close();
   }
-}
-
-function windowOf(mint: number, maxt: number): [string, string][] {
-  const lo = Number.isFinite(mint) ? mint : 0;
-  const hi = Number.isFinite(maxt) ? maxt : Date.now();
-  return [
-    ['start', secondsParam(lo)],
-    ['end', secondsParam(hi)],
-  ];
 }
