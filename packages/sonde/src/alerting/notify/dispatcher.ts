@@ -81,6 +81,8 @@ export class Dispatcher {
 
   /** Alerts from the rule manager (or any source): merged, routed, grouped. */
   receive(alerts: readonly OutgoingAlert[]): void {
+    // Without a route nothing is notified here (forwarding to Alertmanagers is separate), so nothing is kept.
+    if (!this.opts.route) return;
     const now = this.opts.clock.now();
     for (const a of alerts) {
       const fp = fingerprint(a.labels);
@@ -111,7 +113,6 @@ export class Dispatcher {
         };
         this.store.set(fp, alert);
       }
-      if (!this.opts.route) continue;
       for (const route of matchRoutes(this.opts.route, alert.labels)) this.insert(route, alert, now);
     }
   }
