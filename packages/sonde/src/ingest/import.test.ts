@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { MemoryStorage } from '../storage/memory.js';
 import type { Storage } from '../storage/types.js';
 import { splitCsvLine } from './csv.js';
-import { detectFormat, importStream, importText } from './import.js';
+import { ImportCaches, detectFormat, importStream, importText } from './import.js';
 import { IngestLimitError } from './limits.js';
 import { REDACTED } from './redact.js';
 import { IngestStats } from './stats.js';
@@ -13,6 +13,10 @@ function all(storage: Storage, name: string) {
   const out = [...q.select([{ type: '=', name: '__name__', value: name }], -Infinity, Infinity)];
   q.close();
   return out;
+}
+
+function selectAllLabels(storage: Storage, name: string) {
+  return all(storage, name)[0].labels;
 }
 
 async function* chunks(text: string, size: number) {
@@ -48,6 +52,20 @@ describe('importText', () => {
     assert.deepEqual([...s.t], [1700000000000, 1700000015500]);
     assert.deepEqual([...s.v], [1, 5]);
     assert.equal(storage.metadata('http_requests').get('http_requests')?.type, 'counter');
+  });
+
+  it("with caches kept across requests, still counts each request's series and checks new ones", async () => {
+    const storage = new MemoryStorage();
+    const caches = new ImportCaches();
+    const first = await importText(storage, 'a 1 1\nb{x="1"} 1 1\n', { format: 'prometheus', caches });
+    const second = await importText(storage, 'a 2 2\nb{x="1"} 2 2\nc{bad="https://u:p@h/"} 1 1\n', {
+      format: 'prometheus',
+      caches,
+    });
+    assert.equal(first.series, 2);
+    assert.equal(second.series, 3);
+    assert.equal(selectAllLabels(storage, 'c').bad, `https://u:${REDACTED}@h/`);
+    assert.equal(caches.labels.size, 3);
   });
 
   it('uses defaultTime for samples without a timestamp when given', async () => {

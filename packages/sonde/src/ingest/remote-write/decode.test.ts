@@ -224,6 +224,28 @@ describe('RemoteWriteReceiver', () => {
     assert.ok(isStaleNaN(s.v[1]));
   });
 
+  it('counts series per request while checking each series once across requests', async () => {
+    const storage = new MemoryStorage();
+    const receiver = new RemoteWriteReceiver(storage);
+    const body = (t: number) =>
+      snappyCompress(
+        encode({
+          timeseries: [
+            { labels: [{ name: '__name__', value: 'a' }], samples: [{ value: 1, timestamp: t }] },
+            { labels: [{ name: '__name__', value: 'b' }], samples: [{ value: 1, timestamp: t }] },
+            { labels: [{ name: 'bad-name', value: 'x' }], samples: [{ value: 1, timestamp: t }] },
+          ],
+        }),
+      );
+    for (const t of [1000, 2000, 3000]) {
+      const summary = await receiver.receive(body(t));
+      assert.equal(summary.series, 2);
+      assert.equal(summary.samples, 2);
+      assert.equal(summary.rejectedTotal, 1);
+    }
+    assert.equal(storage.stats().series, 2);
+  });
+
   it('refuses bodies that are not snappy, or that decompress past the limit', async () => {
     const receiver = new RemoteWriteReceiver(new MemoryStorage(), { limits: { maxDecompressedBytes: 10 } });
     await assert.rejects(

@@ -57,6 +57,7 @@ export class RemoteWriteReceiver {
       limits: this.limits,
       path: 'remote_write',
       stats: this.options.stats,
+      shared: this.prepared,
     });
     try {
       this.decoder.decode(raw, new BatchSink(batch));
