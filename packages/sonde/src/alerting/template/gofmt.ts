@@ -15,7 +15,8 @@ interface Digits {
  */
 function roundedDigits(v: number, n: number): Digits {
   const a = Math.abs(v);
-  if (a >= 1e21) {
+  // toFixed(100) is exact only from about 1e-80 up to 1e21; beyond, exact halves do not occur in practice.
+  if (a >= 1e21 || a < 1e-80) {
     const [mant, exp] = a.toExponential(n - 1).split('e');
     return { d: mant.replace('.', ''), dp: Number(exp) + 1 };
   }
