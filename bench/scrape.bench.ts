@@ -238,6 +238,7 @@ async function main() {
     console.log(
       `ratio sonde/Prometheus (embedded store vs net):  ${(embedded.cpuMs / prom.netMs).toFixed(2)}x`,
     );
+    console.log(`ratio sonde/Prometheus (scrape path only vs raw): ${(bare.cpuMs / prom.rawMs).toFixed(2)}x`);
   } finally {
     target.kill();
     await rm(dir, { recursive: true, force: true });
