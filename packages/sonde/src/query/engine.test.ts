@@ -136,3 +136,41 @@ describe('engine options from config', () => {
     assert.throws(() => configSchema.parse({ query: { lookback_delta: 'soon' } }), /duration/);
   });
 });
+
+describe('syntax errors', () => {
+  it('reads like Prometheus 2.42 for the common mistakes', () => {
+    // Messages as Prometheus 2.42 gives them for the same queries.
+    const cases: [string, string][] = [
+      ['sum(', '1:5: parse error: unclosed left parenthesis'],
+      ['rate(x[5m]', '1:11: parse error: unclosed left parenthesis'],
+      ['x{', '1:3: parse error: unexpected end of input inside braces'],
+      ['x{a=}', '1:5: parse error: unexpected "}" in label matching, expected string'],
+      ['x[5m', '1:5: parse error: unclosed left bracket'],
+      ['1 +', '1:4: parse error: unexpected end of input'],
+      ['x y', '1:3: parse error: unexpected identifier "y"'],
+      ['sum by (a (x)', '1:11: parse error: unexpected "(" in grouping opts, expected "," or ")"'],
+      ['x[5]', '1:3: parse error: missing unit character in duration'],
+      ['foo(x)', '1:1: parse error: unknown function with name "foo"'],
+      ['x @', '1:4: parse error: unexpected end of input in @, expected timestamp'],
+      ['x offset', '1:9: parse error: unexpected end of input in offset, expected duration'],
+      ['"unterminated', '1:1: parse error: unterminated quoted string'],
+      ['1 2', '1:3: parse error: unexpected number "2"'],
+      ['sum(x) by', '1:10: parse error: unexpected end of input in grouping opts, expected "("'],
+      ['rate(x[0s])', '1:8: parse error: duration must be greater than 0'],
+      [
+        'topk(x)',
+        '1:1: parse error: wrong number of arguments for aggregate expression provided, expected 2, got 1',
+      ],
+      ['x $ y', "1:3: parse error: unexpected character: '$'"],
+      ['{}', '1:1: parse error: vector selector must contain at least one non-empty matcher'],
+    ];
+    for (const [query, message] of cases) {
+      assert.throws(
+        () => parseExpr(query),
+        (err) => err instanceof QueryError && err.errorType === 'bad_data' && err.message === message,
+        query,
+      );
+    }
+    assert.equal(formatExpr(parseExpr('x{a="#"} # comment\n + 1')), 'x{a="#"} + 1');
+  });
+});

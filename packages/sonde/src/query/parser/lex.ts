@@ -4,7 +4,7 @@
 /** Unquotes a "...", '...' or `...` literal with Go's escapes. Throws a message on a bad escape. */
 export function unquote(text: string): string {
   const q = text[0];
-  if (text.length < 2 || text[text.length - 1] !== q) throw new Error(`unterminated quoted string ${text}`);
+  if (text.length < 2 || text[text.length - 1] !== q) throw new Error('unterminated quoted string');
   const body = text.slice(1, -1);
   if (q === '`') return body;
   if (!body.includes('\\')) return body;

@@ -94,6 +94,23 @@ function grammarKnowsFunction(name: string): boolean {
   return known;
 }
 
+/** Brackets still open at the end of `text` (strings and comments skipped), and an unclosed string. */
+function openBrackets(text: string): { stack: string[]; inString: boolean; stringStart: number } {
+  const stack: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === '`') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\' && c !== '`') i++;
+      if (i >= text.length) return { stack, inString: true, stringStart: start };
+    } else if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '(' || c === '{' || c === '[') stack.push(c);
+    else if (c === ')' || c === '}' || c === ']') stack.pop();
+  }
+  return { stack, inString: false, stringStart: -1 };
+}
+
 /** Replaces registered extension function names the grammar does not know. */
 function substituteExtensions(q: string): { text: string; names: Map<number, string> } {
   const names = new Map<number, string>();
@@ -133,29 +150,57 @@ class Builder {
   checkErrors(root: SyntaxNode): void {
     const cur = root.cursor();
     do {
-      if (cur.type.isError) {
-        const at = cur.from;
-        if (at >= this.q.trimEnd().length) this.fail(at, 'unexpected end of input');
-        const rest = this.q.slice(at).trimStart();
-        const tok = /^([a-zA-Z_][a-zA-Z0-9_:]*|\d[\w.]*|"[^"]*"?|\S)/.exec(rest)?.[0] ?? rest[0];
-        if (
-          /^[a-zA-Z_]/.test(tok) &&
-          this.q
-            .slice(at + tok.length)
-            .trimStart()
-            .startsWith('(')
-        )
-          this.fail(at, `unknown function with name ${JSON.stringify(tok)}`);
-        const before = /([a-zA-Z_][a-zA-Z0-9_:]*)\s*$/.exec(this.q.slice(0, at));
-        if (
-          tok === '(' &&
-          before &&
-          !/^(by|without|on|ignoring|group_left|group_right|bool|offset)$/i.test(before[1])
-        )
-          this.fail(before.index, `unknown function with name ${JSON.stringify(before[1])}`);
-        this.fail(at, `unexpected ${JSON.stringify(tok)}`);
-      }
+      if (cur.type.isError) this.syntaxError(cur.from);
     } while (cur.next());
+  }
+
+  /** Reports a syntax error at `at` in Prometheus's words where the context tells which. */
+  syntaxError(at: number): never {
+    const head = this.q.slice(0, at);
+    const open = openBrackets(head);
+    if (at >= this.q.trimEnd().length) {
+      if (/"(?:[^"\\]|\\.)*$|'(?:[^'\\]|\\.)*$/.test(head) && open.inString)
+        this.fail(open.stringStart, 'unterminated quoted string');
+      if (/\boffset\s*$/i.test(head)) this.fail(at, 'unexpected end of input in offset, expected duration');
+      if (/@\s*$/.test(head)) this.fail(at, 'unexpected end of input in @, expected timestamp');
+      if (/\b(by|without)\s*$/i.test(head))
+        this.fail(at, 'unexpected end of input in grouping opts, expected "("');
+      const last = open.stack[open.stack.length - 1];
+      if (last === '{') this.fail(at, 'unexpected end of input inside braces');
+      if (last === '(') this.fail(at, 'unclosed left parenthesis');
+      if (last === '[') this.fail(at, 'unclosed left bracket');
+      this.fail(at, 'unexpected end of input');
+    }
+    if (open.inString) this.fail(open.stringStart, 'unterminated quoted string');
+    const rest = this.q.slice(at).trimStart();
+    const pos = at + (this.q.length - at - rest.length);
+    const tok = /^([a-zA-Z_][a-zA-Z0-9_:]*|\d[\w.]*|"[^"]*"?|\S)/.exec(rest)?.[0] ?? rest[0];
+    if (
+      /^[a-zA-Z_]/.test(tok) &&
+      this.q
+        .slice(pos + tok.length)
+        .trimStart()
+        .startsWith('(')
+    )
+      this.fail(pos, `unknown function with name ${JSON.stringify(tok)}`);
+    if (tok === '(' && /\b(by|without|on|ignoring|group_left|group_right)\s*\([^()]*$/i.test(head))
+      this.fail(pos, 'unexpected "(" in grouping opts, expected "," or ")"');
+    const before = /([a-zA-Z_][a-zA-Z0-9_:]*)\s*$/.exec(head);
+    if (
+      tok === '(' &&
+      before &&
+      !/^(by|without|on|ignoring|group_left|group_right|bool|offset)$/i.test(before[1])
+    )
+      this.fail(before.index, `unknown function with name ${JSON.stringify(before[1])}`);
+    if (open.stack[open.stack.length - 1] === '{' && tok === '}' && /[=~!]\s*$/.test(head))
+      this.fail(pos, 'unexpected "}" in label matching, expected string');
+    if (/^[a-zA-Z_]/.test(tok)) this.fail(pos, `unexpected identifier ${JSON.stringify(tok)}`);
+    if (/^\d/.test(tok)) this.fail(pos, `unexpected number ${JSON.stringify(tok)}`);
+    if (tok === ')') this.fail(pos, "unexpected right parenthesis ')'");
+    if (tok === ']') this.fail(pos, "unexpected right bracket ']'");
+    if (tok === '}') this.fail(pos, "unexpected right brace '}'");
+    if (!/^[-+*/%^=!<>,(){}[\]@:"'`~]/.test(tok)) this.fail(pos, `unexpected character: '${tok}'`);
+    this.fail(pos, `unexpected ${JSON.stringify(tok)}`);
   }
 
   expr(n: SyntaxNode): Expr {
@@ -321,7 +366,10 @@ class Builder {
   duration(n: SyntaxNode): number {
     const t = this.text(n).trim();
     const ms = parseDurationMs(t);
-    if (ms === null) this.fail(n.from, `bad duration syntax: "${t}"`);
+    if (ms === null) {
+      if (/^\d+$/.test(t)) this.fail(n.from, 'missing unit character in duration');
+      this.fail(n.from, `bad duration syntax: "${t}"`);
+    }
     return ms;
   }
 
