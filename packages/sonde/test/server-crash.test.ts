@@ -19,8 +19,8 @@ before(async () => {
 after(async () => rm(dir, { recursive: true, force: true }));
 
 interface Acked {
-  /** series index → highest acknowledged timestamp (samples are written at 1..n ms steps). */
-  last: number[];
+  /** Samples acknowledged per series (each request carries 20 per series, 1 ms apart). */
+  count: number;
 }
 
 async function ingestUntilKilled(
@@ -51,7 +51,7 @@ async function ingestUntilKilled(
       kill();
       killed = true;
       const res = await inFlight;
-      if (res?.status === 204) for (let i = 0; i < SERIES; i++) acked.last[i] = t + 19;
+      if (res?.status === 204) acked.count += 20;
       break;
     }
     const res = await fetch(`${url}/api/v1/write`, {
@@ -60,7 +60,7 @@ async function ingestUntilKilled(
       headers: { 'content-encoding': 'snappy', 'content-type': 'application/x-protobuf' },
     });
     assert.equal(res.status, 204, await res.text());
-    for (let i = 0; i < SERIES; i++) acked.last[i] = t + 19;
+    acked.count += 20;
     t += 20;
   }
   return t + 20;
@@ -69,9 +69,8 @@ async function ingestUntilKilled(
 describe('crash safety of the running server', () => {
   it(`keeps every acknowledged remote_write sample through ${ROUNDS} kill -9s at random moments`, async () => {
     const dataDir = join(dir, 'data');
-    const acked: Acked = { last: new Array(SERIES).fill(0) };
-    const first = Date.now() - 10 * 60_000;
-    let t = first;
+    const acked: Acked = { count: 0 };
+    let t = Date.now() - 10 * 60_000;
     for (let round = 0; round < ROUNDS; round++) {
       const sonde = await startSondeProcess(['--data-dir', dataDir]);
       await waitFor('ready', async () =>
@@ -93,11 +92,12 @@ describe('crash safety of the running server', () => {
       };
       assert.equal(res.data.result.length, SERIES, 'every series is there');
       for (const r of res.data.result) {
-        const i = Number(r.metric.series);
-        const expectedAtLeast = acked.last[i] - first + 1;
+        // Unacknowledged in-flight requests may or may not have been kept: at most 20 more per kill.
+        const n = Number(r.value[1]);
+        assert.ok(n >= acked.count, `series ${r.metric.series}: ${n} samples, ${acked.count} acknowledged`);
         assert.ok(
-          Number(r.value[1]) >= expectedAtLeast,
-          `series ${i}: ${r.value[1]} samples, ${expectedAtLeast} acknowledged`,
+          n <= acked.count + 20 * ROUNDS,
+          `series ${r.metric.series}: ${n} samples, more than was sent`,
         );
       }
       assert.match(sonde.output(), /storage open/);
