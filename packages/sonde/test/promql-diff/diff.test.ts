@@ -177,7 +177,13 @@ describe('PromQL differential test against Prometheus', () => {
     for (const [path, params] of requests) {
       const mine = sortResult(await promGet(url, path, params));
       const theirs = sortResult(await promGet(prom.url, path, params));
-      if (mine.status === 'error' && theirs.status === 'error') continue;
+      if (mine.status === 'error' || theirs.status === 'error') {
+        if (mine.status !== theirs.status || mine.errorType !== theirs.errorType)
+          failures.push(
+            `${path} ${JSON.stringify(params)}: sonde ${mine.errorType} ${mine.error} vs prometheus ${theirs.errorType} ${theirs.error}`,
+          );
+        continue;
+      }
       // Values must be written alike (same notation) and agree within float noise:
       // libm functions (sin, exp, ...) may differ from Go's in the last digit.
       const a = JSON.stringify(mine, (_k, v) =>

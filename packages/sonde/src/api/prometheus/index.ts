@@ -67,6 +67,17 @@ function fail(reply: FastifyReply, err: unknown, log: FastifyRequest['log']): Fa
     .send(JSON.stringify({ status: 'error', errorType: type, error: message }));
 }
 
+/** Parse and type errors name the parameter, as Prometheus's API does. */
+async function asQueryParam<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof QueryError && err.errorType === 'bad_data')
+      throw new ApiError('bad_data', `invalid parameter "query": ${err.message}`);
+    throw err;
+  }
+}
+
 function timeParam(p: Params, name: string, fallback: number | null): number {
   const v = single(p, name);
   if (v === undefined || v === '') {
@@ -152,7 +163,7 @@ export const prometheusApi: RoutePlugin = (app: FastifyInstance, deps: ApiDeps) 
   route('/api/v1/query', async (p) => {
     const query = single(p, 'query') ?? '';
     const time = timeParam(p, 'time', Date.now());
-    const value = await deps.engine.instant(query, time, queryOptions(p));
+    const value = await asQueryParam(deps.engine.instant(query, time, queryOptions(p)));
     return successJson(resultJson(value));
   });
 
@@ -178,7 +189,9 @@ export const prometheusApi: RoutePlugin = (app: FastifyInstance, deps: ApiDeps) 
         'bad_data',
         'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
       );
-    const value = await deps.engine.range(single(p, 'query') ?? '', start, end, step, queryOptions(p));
+    const value = await asQueryParam(
+      deps.engine.range(single(p, 'query') ?? '', start, end, step, queryOptions(p)),
+    );
     return successJson(resultJson(value));
   });
 
