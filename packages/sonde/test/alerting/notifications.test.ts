@@ -84,6 +84,11 @@ describe('notifications', () => {
       }[];
     };
     assert.equal(body.version, '4');
+    assert.equal(
+      (first.body as { groupKey: string }).groupKey,
+      '{}:{alertname="HighErrorRate"}',
+      "Alertmanager's group key",
+    );
     assert.equal(body.status, 'firing');
     assert.equal(body.receiver, 'web');
     assert.deepEqual(body.groupLabels, { alertname: 'HighErrorRate' });

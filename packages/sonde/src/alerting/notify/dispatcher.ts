@@ -65,7 +65,10 @@ class AggrGroup {
   flushing = false;
 
   constructor(
+    /** Unique per route node and group labels (notification log key). */
     readonly key: string,
+    /** Alertmanager's group key, as receivers see it. */
+    readonly groupKey: string,
     readonly route: Route,
     readonly labels: Labels,
   ) {}
@@ -122,7 +125,7 @@ export class Dispatcher {
     const key = `${route.id}:${formatLabels(gl)}`;
     let g = this.groups.get(key);
     if (!g) {
-      g = new AggrGroup(key, route, gl);
+      g = new AggrGroup(key, `${route.key}:${formatLabels(gl)}`, route, gl);
       this.groups.set(key, g);
       this.schedule(g, route.groupWaitMs);
     }
@@ -220,11 +223,11 @@ export class Dispatcher {
         continue;
       const alerts = integ.sendResolved ? notified : notified.filter((a) => a.status === 'firing');
       if (alerts.length > 0) {
-        const data = notificationData(g.route.receiver, g.key, g.labels, alerts, this.opts.externalURL);
+        const data = notificationData(g.route.receiver, g.groupKey, g.labels, alerts, this.opts.externalURL);
         await this.opts.outbox.enqueue({
           dest: integ.dest,
           receiver: g.route.receiver,
-          groupKey: g.key,
+          groupKey: g.groupKey,
           status: data.status,
           alerts: alerts.length,
           body: integ.render(data),

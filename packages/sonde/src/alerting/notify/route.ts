@@ -9,6 +9,8 @@ import { type CompiledMatcher, formatMatchers, matchersFromConfig, matchesLabels
 export interface Route {
   /** Unique and stable for an unchanged config: the path of matchers and the index among siblings. */
   readonly id: string;
+  /** Alertmanager's route key (the path of matchers), which its group keys start with. */
+  readonly key: string;
   readonly receiver: string;
   /** null = group by all labels (`group_by: ['...']`). */
   readonly groupBy: readonly string[] | null;
@@ -36,6 +38,7 @@ export function buildRoute(config: RouteConfig, parent?: Route, index = 0): Rout
   const children: Route[] = [];
   const route: Route = {
     id: parent ? `${parent.id}/${index}${formatMatchers(matchers)}` : formatMatchers(matchers),
+    key: parent ? `${parent.key}/${formatMatchers(matchers)}` : formatMatchers(matchers),
     receiver: config.receiver ?? parent?.receiver ?? '',
     groupBy,
     groupWaitMs: dur(config.group_wait, parent?.groupWaitMs ?? DEFAULTS.groupWaitMs),
