@@ -106,16 +106,12 @@ export async function buildBlocks(dir: string, cut: ReadonlyMap<number, CutSerie
         since = performance.now();
       }
     }
-    const out: BuiltBlock[] = [];
-    for (const wr of writers) {
-      if (wr.samples === 0) {
-        wr.abort();
-        continue;
-      }
-      wr.finish();
-      out.push({ path: wr.path, tier: wr.tier });
-    }
-    return out;
+    const done = writers.filter((wr) => wr.samples > 0);
+    for (const wr of writers) if (wr.samples === 0) wr.abort();
+    for (const wr of done) wr.finish(false);
+    // the tiers appear together, right before the caller records the flush
+    for (const wr of done) wr.publish();
+    return done.map((wr) => ({ path: wr.path, tier: wr.tier }));
   } catch (err) {
     for (const wr of writers) wr.abort();
     throw err;

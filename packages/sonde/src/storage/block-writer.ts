@@ -138,8 +138,8 @@ export class BlockWriter {
     return deflateRawSync(w.finish());
   }
 
-  /** Finishes, syncs and renames the file into place; returns its size. */
-  finish(): number {
+  /** Finishes and syncs the file, and unless told not to, renames it into place; returns its size. */
+  finish(publish = true): number {
     const index = this.indexBytes();
     const footer = new Uint8Array(FOOTER_BYTES);
     const dv = new DataView(footer.buffer);
@@ -153,9 +153,14 @@ export class BlockWriter {
     this.drain();
     fsyncSync(this.fd);
     closeSync(this.fd);
+    if (publish) this.publish();
+    return this.offset;
+  }
+
+  /** Renames a finished file into place. */
+  publish(): void {
     renameSync(this.tmp, this.path);
     syncDir(dirname(this.path));
-    return this.offset;
   }
 
   abort(): void {

@@ -126,7 +126,7 @@ class Db implements EmbeddedStorage {
   private wal!: Wal;
   private blocks: BlockEntry[] = [];
   private pending: Map<number, CutSeries>[] = [];
-  private unwritten: Map<number, CutSeries>[] = [];
+  private unwritten: { data: Map<number, CutSeries>; seg: number; cut: number | null }[] = [];
   private readonly meta = new Map<string, MetricMetadata>();
   private retention: RetentionMs;
   private maxBytes: number | undefined;
@@ -269,6 +269,16 @@ class Db implements EmbeddedStorage {
       })),
     );
     writeFileSync(`${path}.tmp`, body, { flush: true });
+    renameSync(`${path}.tmp`, path);
+  }
+
+  private flushedSeg = 0;
+
+  private writeFlushed(seg: number, cut: number): void {
+    if (seg < this.flushedSeg) return;
+    this.flushedSeg = seg;
+    const path = join(this.dir, 'flushed.json');
+    writeFileSync(`${path}.tmp`, JSON.stringify({ seg, cut }), { flush: true });
     renameSync(`${path}.tmp`, path);
   }
 
@@ -509,9 +519,9 @@ class Db implements EmbeddedStorage {
   ): Promise<void> {
     if (data.size) {
       try {
-        await this.writePending(data, deletesBefore);
+        await this.writePending(data, deletesBefore, closed, cut);
       } catch (err) {
-        this.unwritten.push(data);
+        this.unwritten.push({ data, seg: closed, cut });
         this.log.error(
           { err },
           'flush to blocks failed; the data stays in memory and in the log, retrying later',
@@ -520,16 +530,20 @@ class Db implements EmbeddedStorage {
       }
     }
     if (this.unwritten.length > 0) return; // the log still holds data no block has
-    if (cut !== null) {
-      writeFileSync(join(this.dir, 'flushed.json'), JSON.stringify({ seg: closed, cut }), { flush: true });
-    }
     writeCheckpoint(this.dir, closed, ckpt);
     this.wal.truncateThrough(closed);
     syncDir(this.walDir);
   }
 
-  private async writePending(data: Map<number, CutSeries>, deletesBefore: number): Promise<void> {
+  private async writePending(
+    data: Map<number, CutSeries>,
+    deletesBefore: number,
+    seg: number,
+    cut: number | null,
+  ): Promise<void> {
     const built = await buildBlocks(this.blockDir, data);
+    // recovery skips log samples older than the cut from segments up to `seg`: they are in these blocks
+    if (cut !== null) this.writeFlushed(seg, cut);
     const late = this.deletesSinceFlush.slice(deletesBefore);
     const entries: BlockEntry[] = built.map((b) => ({ reader: new BlockReader(b.path), tombstones: late }));
     for (const e of entries) if (late.length) this.writeTombstones(e);
@@ -543,9 +557,9 @@ class Db implements EmbeddedStorage {
     if (this.maintaining) return this.maintaining;
     this.maintaining = (async () => {
       try {
-        for (const data of this.unwritten.slice()) {
-          await this.writePending(data, this.deletesSinceFlush.length);
-          this.unwritten = this.unwritten.filter((d) => d !== data);
+        for (const u of this.unwritten.slice()) {
+          await this.writePending(u.data, this.deletesSinceFlush.length, u.seg, u.cut);
+          this.unwritten = this.unwritten.filter((d) => d !== u);
         }
         const ooo = this.head.oooWindowMs;
         const cut = Math.floor((this.head.maxT - ooo) / this.blockRange) * this.blockRange;
@@ -585,6 +599,15 @@ class Db implements EmbeddedStorage {
     for (const b of drop) {
       this.log.info({ block: b.reader.path, maxT: b.reader.maxT }, 'retention: block deleted');
       this.dropBlock(b);
+    }
+    // series left with no data anywhere are forgotten (labels, postings, checkpoint)
+    const live = new Set<number>();
+    for (const b of this.blocks) for (const r of b.reader.seriesRefs()) live.add(r);
+    for (const p of this.pending) for (const r of p.keys()) live.add(r);
+    for (const u of this.unwritten) for (const r of u.data.keys()) live.add(r);
+    const horizon = this.now() - this.retention.raw;
+    for (const s of [...this.head.byRef.values()]) {
+      if (!s.hasData && !live.has(s.ref) && s.maxT < horizon && s.hMaxT < horizon) this.head.drop(s);
     }
   }
 

@@ -13,11 +13,11 @@ after(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-async function run(script: string): Promise<ScriptContext> {
+async function run(script: string, keepOpen = false): Promise<ScriptContext> {
   const dir = await mkdtemp(join(tmpdir(), 'sonde-storage-'));
   dirs.push(dir);
   const ctx = await runScript(dir, script);
-  await ctx.db?.close();
+  if (!keepOpen) await ctx.db?.close();
   return ctx;
 }
 
@@ -168,7 +168,8 @@ rollup 1h req_total 0 10m
   });
 
   it('applies retention by age with the injected clock, without a restart', async () => {
-    const ctx = await run(`
+    const ctx = await run(
+      `
 open
 load 1h
   old 1+1x48
@@ -178,12 +179,19 @@ maintain
 eval old 0 100d
 rollup 1h old 0 100d
   old 1h:1/1/1/1/1/0 2h:1/2/2/2/2/1 3h:1/3/3/3/3/1 4h:1/4/4/4/4/1 5h:1/5/5/5/5/1 6h:1/6/6/6/6/1 7h:1/7/7/7/7/1 8h:1/8/8/8/8/1 9h:1/9/9/9/9/1 10h:1/10/10/10/10/1 11h:1/11/11/11/11/1 12h:1/12/12/12/12/1 13h:1/13/13/13/13/1 14h:1/14/14/14/14/1 15h:1/15/15/15/15/1 16h:1/16/16/16/16/1 17h:1/17/17/17/17/1 18h:1/18/18/18/18/1 19h:1/19/19/19/19/1 20h:1/20/20/20/20/1 21h:1/21/21/21/21/1 22h:1/22/22/22/22/1 23h:1/23/23/23/23/1 24h:1/24/24/24/24/1 25h:1/25/25/25/25/1 26h:1/26/26/26/26/1 27h:1/27/27/27/27/1 28h:1/28/28/28/28/1 29h:1/29/29/29/29/1 30h:1/30/30/30/30/1 31h:1/31/31/31/31/1 32h:1/32/32/32/32/1 33h:1/33/33/33/33/1 34h:1/34/34/34/34/1 35h:1/35/35/35/35/1 36h:1/36/36/36/36/1 37h:1/37/37/37/37/1 38h:1/38/38/38/38/1 39h:1/39/39/39/39/1 40h:1/40/40/40/40/1 41h:1/41/41/41/41/1 42h:1/42/42/42/42/1 43h:1/43/43/43/43/1 44h:1/44/44/44/44/1 45h:1/45/45/45/45/1 46h:1/46/46/46/46/1 47h:1/47/47/47/47/1 48h:1/48/48/48/48/1 49h:1/49/49/49/49/1
-`);
+`,
+      true,
+    );
     const db = ctx.db!;
     const tiers = db.stats().tiers;
     assert.equal(tiers[0].bytesOnDisk, 0, 'raw blocks past 15 days are gone');
     assert.ok(tiers[2].bytesOnDisk > 0, 'the 1h tier is kept for 2 years');
-    db.setRetention({ '1h': 86_400_000 });
+    db.setRetention({ '1m': 86_400_000, '1h': 86_400_000 });
     assert.equal(db.stats().tiers[2].bytesOnDisk, 0, 'a retention change takes effect at once');
+    const q = db.querier();
+    assert.deepEqual(q.labelValues('__name__'), [], 'series with no data left are forgotten');
+    q.close();
+    assert.equal(db.stats().series, 0);
+    await db.close();
   });
 });
