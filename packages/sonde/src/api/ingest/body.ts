@@ -30,7 +30,15 @@ export function installRawBodies(app: FastifyInstance, limits: IngestLimits): vo
 
 export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
   const errorType =
-    status === 413 ? 'too_large' : status === 422 ? 'limit_exceeded' : status < 500 ? 'bad_data' : 'internal';
+    status === 413
+      ? 'too_large'
+      : status === 422
+        ? 'limit_exceeded'
+        : status === 503
+          ? 'unavailable'
+          : status < 500
+            ? 'bad_data'
+            : 'internal';
   return reply.code(status).type('application/json').send({ status: 'error', errorType, error: message });
 }
 
@@ -82,6 +90,13 @@ export async function answer(
     if (err instanceof IngestInputError) {
       stats.addRequest(path, 400);
       return sendError(reply, 400, err.message);
+    }
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      // Disk full: nothing was stored; the sender should retry once space returns. Reads go on.
+      stats.addRequest(path, 503);
+      reply.header('Retry-After', '30');
+      return sendError(reply, 503, (err as Error).message);
     }
     stats.addRequest(path, 500);
     throw err;
