@@ -166,6 +166,36 @@ async function exposition() {
   row('metrics(): 10,000 histogram series', ms.sonde.histogram, ms.prom.histogram, 'ms', 'ratio >= 2');
 }
 
+/** Memory per histogram series holding 100 observations spread over ~4 decades. */
+function memory() {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  const vals = lognormal(4096, Math.log(0.05), 2);
+  const out: Record<string, number> = {};
+  let sketchBytes = 0;
+  let scale = 0;
+  for (const lib of ['prom', 'sonde'] as const) {
+    const L = (lib === 'sonde' ? sonde : prom) as typeof sonde;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const h = new L.Histogram({ name: 'mem_seconds', help: 'h', labelNames: ['id'], registers: [] });
+    for (let i = 0; i < 2000; i++)
+      for (let k = 0; k < 100; k++) h.observe({ id: `s${i}` }, vals[(i * 100 + k) & 4095]);
+    gc();
+    out[lib] = (process.memoryUsage().heapUsed - before) / 2000;
+    if (lib === 'sonde') {
+      for (const s of h.series) sketchBytes += s.sketch.byteSize();
+      sketchBytes /= 2000;
+      scale = h.labels('s0').sketch.scale;
+    }
+  }
+  console.log(
+    `\nmemory per histogram series (100 observations over ~4 decades): prom-client ${(out.prom / 1024).toFixed(1)} KiB; ` +
+      `sonde ${(out.sonde / 1024).toFixed(1)} KiB on the JS heap + ${(sketchBytes / 1024).toFixed(1)} KiB of sketch buckets ` +
+      `(scale ${scale})`,
+  );
+}
+
 function accuracy() {
   const n = 1_000_000;
   const data = lognormal(n, Math.log(0.05), 1, 99);
@@ -326,6 +356,7 @@ async function main() {
     await exposition();
     console.log(table([['operation', 'sonde', 'prom-client', 'speed-up', 'target'], ...rows]));
     accuracy();
+    memory();
   }
   if (!process.argv.includes('--no-http')) await middleware();
 }

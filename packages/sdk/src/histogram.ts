@@ -18,7 +18,7 @@ import { sdkStats } from './validation.js';
 export interface HistogramConfiguration<T extends string> extends MetricConfiguration<T> {
   /** Classic bucket upper bounds (`le`); default prom-client's. */
   buckets?: number[];
-  /** Exponential sketch settings: starting scale (default 8) and bucket limit (default 2048). */
+  /** Exponential sketch settings: starting scale (default 8) and bucket limit (default 1280). */
   sketch?: Pick<SketchOptions, 'scale' | 'maxBuckets'>;
 }
 

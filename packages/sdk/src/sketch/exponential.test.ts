@@ -116,6 +116,30 @@ describe('ExponentialSketch', () => {
     );
   });
 
+  it('widens 32-bit counters instead of wrapping', () => {
+    const s = new ExponentialSketch({ scale: 0 });
+    s.record(3);
+    s.record(3);
+    // biome-ignore lint/suspicious/noExplicitAny: reaching into the bucket store to simulate 4 billion observations
+    const pos = (s as any).pos;
+    pos.counts[2 - pos.base] = 0xffffffff;
+    s.record(3);
+    assert.equal(s.toHistogramSample().positive.counts.at(-1), 2 ** 32);
+    s.record(3);
+    assert.equal(s.toHistogramSample().positive.counts.at(-1), 2 ** 32 + 1);
+    const m = new ExponentialSketch({ scale: 0 });
+    m.merge({
+      schema: 0,
+      zeroThreshold: 0,
+      zeroCount: 0,
+      count: 1.5,
+      sum: 3,
+      positive: { offset: 2, counts: [1.5] },
+      negative: { offset: 0, counts: [] },
+    });
+    assert.equal(m.toHistogramSample().positive.counts[0], 1.5);
+  });
+
   it('round-trips through toHistogramSample/fromHistogramSample', () => {
     const s = new ExponentialSketch();
     for (const v of lognormal(1000)) s.record(v);

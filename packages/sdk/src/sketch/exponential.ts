@@ -9,7 +9,9 @@
 // buckets merge per step), so memory stays bounded whatever is observed.
 // A quantile is answered from the bucket holding its rank, as the value
 // 2·base^i/(base+1), whose relative error to anything in the bucket is at
-// most (base-1)/(base+1): 0.27% at scale 7, 0.54% at scale 6.
+// most (base-1)/(base+1): 0.27% at scale 7, 0.54% at scale 6. With the
+// default 1280 buckets, scale 6 holds a max/min ratio up to 2^20 (10^6);
+// a wider range drops to scale 5 (1.1%).
 
 /** One dense run of buckets: bucket `offset + k` has count `counts[k]`. */
 export interface BucketSpan {
@@ -34,7 +36,7 @@ export interface HistogramSample {
 export interface SketchOptions {
   /** Starting scale (schema), -4..8. Default 8 (the finest Prometheus accepts). */
   scale?: number;
-  /** Most buckets per sign before the scale is reduced. Default 2048. */
+  /** Most buckets per sign before the scale is reduced. Default 1280: scale 6 (≤0.54% error) spans 2^20. */
   maxBuckets?: number;
   /** |v| at or under this counts in the zero bucket. Default 2^-128 (Prometheus' default). */
   zeroThreshold?: number;
@@ -42,7 +44,7 @@ export interface SketchOptions {
 
 export const MIN_SCALE = -4;
 export const MAX_SCALE = 8;
-export const DEFAULT_MAX_BUCKETS = 2048;
+export const DEFAULT_MAX_BUCKETS = 1280;
 export const DEFAULT_ZERO_THRESHOLD = 2 ** -128;
 
 /** ceil(i / 2^k) for integer i and k >= 0. */
@@ -50,9 +52,16 @@ function downIndex(i: number, k: number): number {
   return k === 0 ? i : ((i - 1) >> k) + 1;
 }
 
-/** Dense counts for one sign. */
+const U32_MAX = 0xffffffff;
+
+/**
+ * Dense counts for one sign: 32-bit counters (4 bytes a bucket), widened to
+ * 64-bit floats the first time a bucket would pass 2^32-1 or a merged count
+ * is not an integer.
+ */
 class Buckets {
-  counts: Float64Array;
+  counts: Uint32Array | Float64Array;
+  wide = false;
   /** Bucket index of counts[0]. */
   base = 0;
   /** Lowest and highest used index; lo > hi when empty. */
@@ -60,11 +69,28 @@ class Buckets {
   hi = 0;
 
   constructor(capacity = 8) {
-    this.counts = new Float64Array(capacity);
+    this.counts = new Uint32Array(capacity);
   }
 
   get empty(): boolean {
     return this.lo > this.hi;
+  }
+
+  private alloc(n: number): Uint32Array | Float64Array {
+    return this.wide ? new Float64Array(n) : new Uint32Array(n);
+  }
+
+  /** Switches to 64-bit float counters. */
+  widen(): void {
+    if (this.wide) return;
+    this.wide = true;
+    this.counts = Float64Array.from(this.counts);
+  }
+
+  /** Called after `++counts[k]` wrapped a 32-bit counter to 0. */
+  overflowed(k: number): void {
+    this.widen();
+    this.counts[k] = U32_MAX + 1;
   }
 
   /** Makes room for index i (range already checked against maxBuckets). */
@@ -75,10 +101,10 @@ class Buckets {
     const cap = this.counts.length;
     if (cap > 0 && lo >= this.base && hi < this.base + cap) return;
     const span = hi - lo + 1;
-    // Modest slack (memory is ~8 bytes per bucket between the lowest and
+    // Modest slack (memory is ~4 bytes per bucket between the lowest and
     // highest index seen): at most 64 spare buckets, split on both sides.
     const newCap = span + Math.min(64, Math.max(8, span >> 3));
-    const next = new Float64Array(newCap);
+    const next = this.alloc(newCap);
     const newBase = lo - ((newCap - span) >> 1);
     if (!empty)
       next.set(this.counts.subarray(this.lo - this.base, this.hi - this.base + 1), this.lo - newBase);
@@ -87,16 +113,12 @@ class Buckets {
   }
 
   add(i: number, n: number): void {
-    const c = this.counts;
-    const k = i - this.base;
-    if (k >= 0 && k < c.length && !this.empty) {
-      c[k] += n;
-      if (i < this.lo) this.lo = i;
-      else if (i > this.hi) this.hi = i;
-      return;
-    }
+    if (!this.wide && !Number.isInteger(n)) this.widen();
     this.ensure(i);
-    this.counts[i - this.base] += n;
+    const k = i - this.base;
+    const v = this.counts[k] + n;
+    if (v > U32_MAX && !this.wide) this.widen();
+    this.counts[k] = v;
     if (this.empty) {
       this.lo = i;
       this.hi = i;
@@ -109,13 +131,18 @@ class Buckets {
     if (k <= 0 || this.empty) return;
     const lo = downIndex(this.lo, k);
     const hi = downIndex(this.hi, k);
-    const next = new Float64Array(Math.max(8, this.counts.length));
+    const next = new Float64Array(Math.max(8, hi - lo + 1 + 16));
     const newBase = lo - ((next.length - (hi - lo + 1)) >> 1);
+    let max = 0;
     for (let i = this.lo; i <= this.hi; i++) {
       const c = this.counts[i - this.base];
-      if (c !== 0) next[downIndex(i, k) - newBase] += c;
+      if (c !== 0) {
+        const t = (next[downIndex(i, k) - newBase] += c);
+        if (t > max) max = t;
+      }
     }
-    this.counts = next;
+    if (max > U32_MAX) this.wide = true;
+    this.counts = this.wide ? next : Uint32Array.from(next);
     this.base = newBase;
     this.lo = lo;
     this.hi = hi;
@@ -184,8 +211,10 @@ export class ExponentialSketch {
       const i = Math.ceil(Math.log2(v) * this.factor);
       const p = this.pos;
       const k = i - p.base;
-      if (k >= 0 && k < p.counts.length && i >= p.lo && i <= p.hi) p.counts[k]++;
-      else this.addSlow(p, i, 1);
+      if (i >= p.lo && i <= p.hi) {
+        // ++ yields old+1 even when the 32-bit store wraps to 0: widen then (once in 4 billion)
+        if (++p.counts[k] > U32_MAX && !p.wide) p.overflowed(k);
+      } else this.addSlow(p, i, 1);
     } else if (v < -this.zeroThreshold) {
       if (v === Number.NEGATIVE_INFINITY) return false;
       this.addSlow(this.neg, Math.ceil(Math.log2(-v) * this.factor), 1);
@@ -301,6 +330,11 @@ export class ExponentialSketch {
 
   private clamp(v: number): number {
     return v < this.min ? this.min : v > this.max ? this.max : v;
+  }
+
+  /** Bytes held by the bucket arrays (the sketch's memory beyond a few fixed fields). */
+  byteSize(): number {
+    return this.pos.counts.byteLength + this.neg.counts.byteLength;
   }
 
   /** Relative error bound of quantiles at the current scale. */
