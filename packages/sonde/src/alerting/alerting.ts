@@ -154,7 +154,9 @@ export function createAlerting(options: AlertingOptions): Alerting {
   const problems = alertingConfigProblems(options.config);
   if (problems.length) throw new Error(`invalid alerting configuration: ${problems.join('; ')}`);
   const { config, logger: parentLogger } = options;
-  const logger = parentLogger.child({ component: 'alerting' });
+  const logger = parentLogger.bindings().component
+    ? parentLogger
+    : parentLogger.child({ component: 'alerting' });
   const clock = options.clock ?? systemClock(options.now);
   const a = config.alerting;
   const dir = options.dataDir ? join(options.dataDir, 'alerting') : null;

@@ -10,7 +10,7 @@ import { parseExpr } from '../../query/index.js';
 
 /** sonde's PromQL extension functions (issue #6) and a built-in with the same argument shape. */
 export const EXTENSION_FUNCTIONS: Readonly<Record<string, string>> = {
-  anomaly_score: 'abs',
+  anomaly_score: 'deriv',
   forecast_linear: 'predict_linear',
   forecast_holt_winters: 'predict_linear',
   time_to_threshold: 'predict_linear',
