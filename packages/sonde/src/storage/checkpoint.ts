@@ -11,9 +11,8 @@ import { bitsOf } from './chunkenc/float-bits.js';
 import { decodeTimestamps, encodeTimestamps } from './chunkenc/timestamps.js';
 import { decodeValues, encodeValues } from './chunkenc/values.js';
 import { ByteReader, ByteWriter } from './chunkenc/varint.js';
-import { viewFloats } from './samples.js';
-import type { MemSeries } from './series.js';
-import type { MetricMetadata } from './types.js';
+import type { HeadChunk, MemSeries, Samples, SeriesView } from './series.js';
+import type { Labels, MetricMetadata } from './types.js';
 import { frame, readSegment, syncDir } from './wal.js';
 import { metadataRecord, seriesRecord } from './wal-records.js';
 
@@ -37,7 +36,46 @@ export function listCheckpoints(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-function headRecord(w: ByteWriter, s: MemSeries): void {
+/** What a checkpoint holds, captured synchronously at a rotation point (views are immutable). */
+export interface CheckpointCapture {
+  readonly state: StoreState;
+  readonly meta: [string, MetricMetadata][];
+  readonly series: {
+    readonly ref: number;
+    readonly labels: Labels;
+    readonly maxT: number;
+    readonly lastHi: number;
+    readonly lastLo: number;
+    readonly prev: number;
+    readonly hMaxT: number;
+    readonly view: SeriesView | null;
+  }[];
+}
+
+export function captureCheckpoint(
+  series: Iterable<MemSeries>,
+  metadata: ReadonlyMap<string, MetricMetadata>,
+  state: StoreState,
+): CheckpointCapture {
+  const out: CheckpointCapture['series'] = [];
+  for (const s of series) {
+    if (s.deleted) continue;
+    const keep = s.hasData || Number.isFinite(s.maxT) || Number.isFinite(s.hMaxT);
+    out.push({
+      ref: s.ref,
+      labels: s.labels,
+      maxT: s.maxT,
+      lastHi: s.lastHi,
+      lastLo: s.lastLo,
+      prev: s.prev,
+      hMaxT: s.hMaxT,
+      view: keep ? s.view() : null,
+    });
+  }
+  return { state: { ...state }, meta: [...metadata], series: out };
+}
+
+function headRecord(w: ByteWriter, s: CheckpointCapture['series'][number], v: SeriesView): void {
   w.u8(REC_HEAD);
   w.uvarint(s.ref);
   w.varint(Number.isFinite(s.maxT) ? s.maxT : -1);
@@ -45,20 +83,30 @@ function headRecord(w: ByteWriter, s: MemSeries): void {
   const [ph, pl] = bitsOf(s.prev);
   w.bits64(ph, pl);
   w.varint(Number.isFinite(s.hMaxT) ? s.hMaxT : -1);
-  const f = viewFloats(s.view(), Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
-  encodeTimestamps(w, f.t, 0, f.t.length);
-  encodeValues(w, f.v, 0, f.v.length);
-  w.uvarint(s.h.length);
-  for (const t of s.ht) w.varint(t);
-  encodeHistograms(w, s.h, 0, s.h.length);
+  // sealed head chunks go as they are: no decoding, no re-encoding
+  w.uvarint(v.nChunks);
+  for (let i = 0; i < v.nChunks; i++) {
+    const c = v.chunks[i];
+    w.varint(c.minT);
+    w.varint(c.maxT);
+    w.uvarint(c.n);
+    w.uvarint(c.bytes.length);
+    w.bytes(c.bytes);
+  }
+  encodeTimestamps(w, v.t, 0, v.n);
+  encodeValues(w, v.v, 0, v.n);
+  const ooo = v.ooo ?? { t: new Float64Array(0), v: new Float64Array(0) };
+  encodeTimestamps(w, ooo.t, 0, ooo.t.length);
+  encodeValues(w, ooo.v, 0, ooo.v.length);
+  w.uvarint(v.hn);
+  for (let i = 0; i < v.hn; i++) w.varint(v.ht[i]);
+  encodeHistograms(w, v.h, 0, v.hn);
 }
 
-/** Serializes the head now (synchronously: the caller is at a rotation point). */
-export function serializeCheckpoint(
-  series: Iterable<MemSeries>,
-  metadata: ReadonlyMap<string, MetricMetadata>,
-  state: StoreState,
-): Buffer {
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Serializes a capture, yielding to the event loop now and then. */
+export async function serializeCheckpoint(c: CheckpointCapture): Promise<Buffer> {
   const parts: Uint8Array[] = [];
   const w = new ByteWriter(1 << 16);
   const put = () => {
@@ -66,20 +114,24 @@ export function serializeCheckpoint(
     w.reset();
   };
   w.u8(REC_STATE);
-  w.uvarint(state.nextRef);
-  w.varint(Number.isFinite(state.lastCut) ? state.lastCut : -1);
+  w.uvarint(c.state.nextRef);
+  w.varint(Number.isFinite(c.state.lastCut) ? c.state.lastCut : -1);
   put();
-  for (const [metric, meta] of metadata) {
+  for (const [metric, meta] of c.meta) {
     metadataRecord(w, metric, meta);
     put();
   }
-  for (const s of series) {
-    if (s.deleted) continue;
+  let since = performance.now();
+  for (const s of c.series) {
     seriesRecord(w, s.ref, s.labels);
     put();
-    if (s.hasData || Number.isFinite(s.maxT)) {
-      headRecord(w, s);
+    if (s.view) {
+      headRecord(w, s, s.view);
       put();
+    }
+    if (performance.now() - since > 8) {
+      await yieldNow();
+      since = performance.now();
     }
   }
   return Buffer.concat(parts);
@@ -108,10 +160,20 @@ export interface HeadRecord {
   lastLo: number;
   prev: number;
   hMaxT: number;
-  t: Float64Array;
-  v: Float64Array;
+  chunks: HeadChunk[];
+  open: Samples;
+  ooo: Samples | null;
   ht: number[];
   h: ReturnType<typeof decodeHistograms>;
+}
+
+function readColumns(r: ByteReader): Samples {
+  const n = new ByteReader(r.buf, r.pos, r.end).uvarint();
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  decodeTimestamps(r, t, 0);
+  if (decodeValues(r, v, 0) !== n) throw new RangeError('corrupt checkpoint columns');
+  return { t, v };
 }
 
 export function readHeadRecord(r: ByteReader): HeadRecord {
@@ -124,16 +186,34 @@ export function readHeadRecord(r: ByteReader): HeadRecord {
   pu[0] = r.u32();
   pu[1] = r.u32();
   const hMaxT = r.varint();
-  const n = new ByteReader(r.buf, r.pos, r.end).uvarint();
-  const t = new Float64Array(n);
-  const v = new Float64Array(n);
-  decodeTimestamps(r, t, 0);
-  decodeValues(r, v, 0);
+  const nc = r.uvarint();
+  const chunks: HeadChunk[] = [];
+  for (let i = 0; i < nc; i++) {
+    const minT = r.varint();
+    const cmaxT = r.varint();
+    const n = r.uvarint();
+    const bytes = r.bytes(r.uvarint()).slice();
+    chunks.push({ minT, maxT: cmaxT, n, bytes });
+  }
+  const open = readColumns(r);
+  const ooo = readColumns(r);
   const hn = r.uvarint();
   const ht: number[] = [];
   for (let i = 0; i < hn; i++) ht.push(r.varint());
   const h = decodeHistograms(r);
-  return { ref, maxT, lastHi, lastLo, prev: pw[0], hMaxT, t, v, ht, h };
+  return {
+    ref,
+    maxT,
+    lastHi,
+    lastLo,
+    prev: pw[0],
+    hMaxT,
+    chunks,
+    open,
+    ooo: ooo.t.length ? ooo : null,
+    ht,
+    h,
+  };
 }
 
 export function readCheckpoint(dir: string, n: number): ReturnType<typeof readSegment> {

@@ -18,7 +18,9 @@ import { EmbeddedAppender } from './appender.js';
 import { buildBlocks } from './block-build.js';
 import { BlockReader, type CorruptChunkError } from './block-reader.js';
 import {
+  type CheckpointCapture,
   REC_HEAD,
+  captureCheckpoint,
   REC_STATE,
   listCheckpoints,
   readCheckpoint,
@@ -310,7 +312,7 @@ class Db implements EmbeddedStorage {
           const h = readHeadRecord(r);
           const s = this.head.byRef.get(h.ref);
           if (!s) break;
-          this.head.restore(s, { t: h.t, v: h.v }, h.ht, h.h);
+          this.head.restore(s, h.chunks, h.open, h.ooo, h.ht, h.h);
           s.maxT = h.maxT === -1 ? Number.NEGATIVE_INFINITY : h.maxT;
           s.lastHi = h.lastHi;
           s.lastLo = h.lastLo;
@@ -493,7 +495,7 @@ class Db implements EmbeddedStorage {
         this.wal.rotate((closed) => {
           const data = cut !== null ? this.head.cut(cut) : new Map<number, CutSeries>();
           if (cut !== null && cut > this.lastCut) this.lastCut = cut;
-          const ckpt = serializeCheckpoint(this.head.byRef.values(), this.meta, {
+          const ckpt = captureCheckpoint(this.head.byRef.values(), this.meta, {
             nextRef: this.head.nextRef,
             lastCut: this.lastCut,
           });
@@ -514,7 +516,7 @@ class Db implements EmbeddedStorage {
     closed: number,
     cut: number | null,
     data: Map<number, CutSeries>,
-    ckpt: Buffer,
+    ckpt: CheckpointCapture,
     deletesBefore: number,
   ): Promise<void> {
     if (data.size) {
@@ -530,7 +532,7 @@ class Db implements EmbeddedStorage {
       }
     }
     if (this.unwritten.length > 0) return; // the log still holds data no block has
-    writeCheckpoint(this.dir, closed, ckpt);
+    writeCheckpoint(this.dir, closed, await serializeCheckpoint(ckpt));
     this.wal.truncateThrough(closed);
     syncDir(this.walDir);
   }
@@ -691,23 +693,21 @@ class Db implements EmbeddedStorage {
       await this.wal.idle();
       // a final checkpoint of the head, so the next start reads one file instead of the log
       try {
-        await new Promise<void>((resolve, reject) =>
-          this.wal.rotate((closed) => {
-            try {
-              if (this.unwritten.length === 0) {
-                const ckpt = serializeCheckpoint(this.head.byRef.values(), this.meta, {
-                  nextRef: this.head.nextRef,
-                  lastCut: this.lastCut,
-                });
-                writeCheckpoint(this.dir, closed, ckpt);
-                this.wal.truncateThrough(closed);
-              }
-              resolve();
-            } catch (err) {
-              reject(err);
-            }
-          }),
+        const [closed, capture] = await new Promise<[number, CheckpointCapture]>((resolve) =>
+          this.wal.rotate((seg) =>
+            resolve([
+              seg,
+              captureCheckpoint(this.head.byRef.values(), this.meta, {
+                nextRef: this.head.nextRef,
+                lastCut: this.lastCut,
+              }),
+            ]),
+          ),
         );
+        if (this.unwritten.length === 0) {
+          writeCheckpoint(this.dir, closed, await serializeCheckpoint(capture));
+          this.wal.truncateThrough(closed);
+        }
       } catch (err) {
         this.log.warn({ err }, 'final checkpoint failed; the log will be replayed on the next start');
       }

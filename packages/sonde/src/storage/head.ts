@@ -176,13 +176,33 @@ export class Head {
     s.h = h;
   }
 
-  /** Restores head data from a checkpoint. */
-  restore(s: MemSeries, floats: Samples, ht: number[], h: HistogramSample[]): void {
-    setSamples(s, floats);
-    s.ht = ht;
-    s.h = h;
-    const n = floats.t.length;
-    if (n && floats.t[n - 1] > this.maxT) this.maxT = floats.t[n - 1];
+  /** Restores head data from a checkpoint: sealed chunks as they were, the open chunk, out-of-order samples. */
+  restore(
+    s: MemSeries,
+    chunks: HeadChunk[],
+    open: Samples,
+    ooo: Samples | null,
+    ht: number[],
+    h: HistogramSample[],
+  ): void {
+    if (open.t.length >= HEAD_CHUNK_SAMPLES) {
+      setSamples(s, open);
+      s.chunks = chunks.concat(s.chunks);
+    } else {
+      s.chunks = chunks.length ? chunks : s.chunks;
+      if (open.t.length) {
+        const [t, v] = openArrays(HEAD_CHUNK_SAMPLES, open.t, open.v, open.t.length);
+        s.setOpen(t, v, open.t.length);
+      }
+    }
+    s.ooo = ooo;
+    if (ht.length) {
+      s.ht = ht;
+      s.h = h;
+    }
+    for (const c of chunks) if (c.maxT > this.maxT) this.maxT = c.maxT;
+    const n = open.t.length;
+    if (n && open.t[n - 1] > this.maxT) this.maxT = open.t[n - 1];
   }
 }
 

@@ -56,6 +56,67 @@ describe('read consistency', () => {
     await db.close();
   });
 
+  it('the head comes back bit for bit after a clean restart: sealed, open, out-of-order, histograms', async () => {
+    const dir = await tempDir();
+    let db = await openStorage({ dir, maintenanceIntervalMs: 0, now: () => 0 });
+    const a = db.appender();
+    for (let i = 0; i < 300; i++) a.append({ __name__: 'x' }, i * 1000, i % 7 === 0 ? Number.NaN : i / 8);
+    await a.commit();
+    a.append({ __name__: 'x' }, 250_500, -0);
+    a.append({ __name__: 'x' }, 299_500, 42);
+    const h = (n: number) => ({
+      schema: 3,
+      zeroThreshold: 1e-9,
+      zeroCount: n,
+      count: n * 3,
+      sum: n * 0.25,
+      positive: { offset: -2, counts: [n, n * 2] },
+      negative: { offset: 0, counts: [] },
+    });
+    for (let i = 0; i < 5; i++) a.appendHistogram({ __name__: 'lat' }, i * 1000, h(i));
+    assert.equal((await a.commit()).accepted, 7);
+    const read = (d: typeof db) => {
+      const q = d.querier();
+      const out = [...q.select(ALL, 0, 1e9)].map((s) => ({
+        labels: s.labels,
+        t: Array.from(s.t),
+        bits: Array.from(new Uint32Array(s.v.buffer, s.v.byteOffset, s.v.length * 2)),
+        ht: s.ht ? Array.from(s.ht) : [],
+        h: s.h ?? [],
+      }));
+      q.close();
+      return out;
+    };
+    const before = read(db);
+    assert.equal(before.length, 2);
+    await db.close();
+    db = await openStorage({ dir, maintenanceIntervalMs: 0, now: () => 0 });
+    assert.deepEqual(read(db), before);
+    await db.flush();
+    assert.deepEqual(read(db), before, 'and from blocks');
+    await db.close();
+  });
+
+  it('a size cap deletes the oldest raw blocks first, keeping the newest', async () => {
+    const dir = await tempDir();
+    const db = await openStorage({ dir, maintenanceIntervalMs: 0, now: () => 0, blockRangeMs: 60_000 });
+    const a = db.appender();
+    for (let i = 0; i < 600; i++) a.append({ __name__: 'x' }, i * 1000, Math.sin(i));
+    await a.commit();
+    for (let i = 0; i < 12; i++) await db.flush((i + 1) * 60_000);
+    const before = db.stats().tiers[0];
+    assert.ok(before.bytesOnDisk > 0);
+    db.setRetention({}, Math.floor(db.stats().bytesOnDisk / 2));
+    const after = db.stats();
+    assert.ok(
+      after.bytesOnDisk <= Math.floor(db.stats().bytesOnDisk * 2) &&
+        after.tiers[0].bytesOnDisk < before.bytesOnDisk,
+    );
+    assert.ok((after.tiers[0].oldestMs ?? 0) > (before.oldestMs ?? 0), 'the oldest raw data went first');
+    assert.equal(after.tiers[0].newestMs, before.newestMs, 'the newest raw block stays');
+    await db.close();
+  });
+
   it('random workloads read the same as the reference store, across flushes and restarts', async () => {
     const sample = fc.record({
       s: fc.integer({ min: 0, max: 4 }),
