@@ -20,29 +20,8 @@ import {
 } from './ast.js';
 import { parseDurationMs, parseNumber, unquote } from './lex.js';
 import { compileAnchored } from './regex.js';
-
-class ParseFail extends Error {
-  constructor(
-    readonly pos: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Formats a parse error the way Prometheus does: "line:col: parse error: msg". */
-function formatError(query: string, pos: number, msg: string): string {
-  let line = 1;
-  let lastBreak = -1;
-  const p = Math.max(0, Math.min(pos, query.length));
-  for (let i = 0; i < p; i++) {
-    if (query[i] === '\n') {
-      line++;
-      lastBreak = i;
-    }
-  }
-  return `${line}:${p - lastBreak}: parse error: ${msg}`;
-}
+import { ParseFail, fail, formatError, syntaxError } from './errors.js';
+import { substituteExtensions } from './extensions.js';
 
 const AGG_OPS = new Set<AggregateOp>([
   'sum',
@@ -81,52 +60,6 @@ const BIN_OP_NODES: Record<string, BinaryOp> = {
 
 const MATCH_OPS: Record<string, MatchType> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
 
-// Names the lezer grammar parses as function calls; others (extensions) are
-// swapped for a known name of no greater length before parsing.
-const lezerKnows = new Map<string, boolean>();
-function grammarKnowsFunction(name: string): boolean {
-  let known = lezerKnows.get(name);
-  if (known === undefined) {
-    const top = lezer.parse(`${name}(1)`).topNode.firstChild;
-    known = top?.name === 'FunctionCall';
-    lezerKnows.set(name, known);
-  }
-  return known;
-}
-
-/** Brackets still open at the end of `text` (strings and comments skipped), and an unclosed string. */
-function openBrackets(text: string): { stack: string[]; inString: boolean; stringStart: number } {
-  const stack: string[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"' || c === "'" || c === '`') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\' && c !== '`') i++;
-      if (i >= text.length) return { stack, inString: true, stringStart: start };
-    } else if (c === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '(' || c === '{' || c === '[') stack.push(c);
-    else if (c === ')' || c === '}' || c === ']') stack.pop();
-  }
-  return { stack, inString: false, stringStart: -1 };
-}
-
-/** Replaces registered extension function names the grammar does not know. */
-function substituteExtensions(q: string): { text: string; names: Map<number, string> } {
-  const names = new Map<number, string>();
-  let text = q;
-  const re = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|#[^\n]*|[a-zA-Z_][a-zA-Z0-9_:]*(?=\s*\()/g;
-  for (let m = re.exec(q); m; m = re.exec(q)) {
-    const word = m[0];
-    if (!/^[a-zA-Z_]/.test(word) || word.length < 2) continue;
-    if (!getFunction(word) || grammarKnowsFunction(word)) continue;
-    const stand = 'ln'.padEnd(word.length, ' ');
-    text = text.slice(0, m.index) + stand + text.slice(m.index + word.length);
-    names.set(m.index, word);
-  }
-  return { text, names };
-}
-
 class Builder {
   constructor(
     readonly q: string,
@@ -138,7 +71,7 @@ class Builder {
   }
 
   fail(pos: number, msg: string): never {
-    throw new ParseFail(pos, msg);
+    return fail(pos, msg);
   }
 
   children(n: SyntaxNode): SyntaxNode[] {
@@ -150,57 +83,8 @@ class Builder {
   checkErrors(root: SyntaxNode): void {
     const cur = root.cursor();
     do {
-      if (cur.type.isError) this.syntaxError(cur.from);
+      if (cur.type.isError) syntaxError(this.q, cur.from);
     } while (cur.next());
-  }
-
-  /** Reports a syntax error at `at` in Prometheus's words where the context tells which. */
-  syntaxError(at: number): never {
-    const head = this.q.slice(0, at);
-    const open = openBrackets(head);
-    if (at >= this.q.trimEnd().length) {
-      if (/"(?:[^"\\]|\\.)*$|'(?:[^'\\]|\\.)*$/.test(head) && open.inString)
-        this.fail(open.stringStart, 'unterminated quoted string');
-      if (/\boffset\s*$/i.test(head)) this.fail(at, 'unexpected end of input in offset, expected duration');
-      if (/@\s*$/.test(head)) this.fail(at, 'unexpected end of input in @, expected timestamp');
-      if (/\b(by|without)\s*$/i.test(head))
-        this.fail(at, 'unexpected end of input in grouping opts, expected "("');
-      const last = open.stack[open.stack.length - 1];
-      if (last === '{') this.fail(at, 'unexpected end of input inside braces');
-      if (last === '(') this.fail(at, 'unclosed left parenthesis');
-      if (last === '[') this.fail(at, 'unclosed left bracket');
-      this.fail(at, 'unexpected end of input');
-    }
-    if (open.inString) this.fail(open.stringStart, 'unterminated quoted string');
-    const rest = this.q.slice(at).trimStart();
-    const pos = at + (this.q.length - at - rest.length);
-    const tok = /^([a-zA-Z_][a-zA-Z0-9_:]*|\d[\w.]*|"[^"]*"?|\S)/.exec(rest)?.[0] ?? rest[0];
-    if (
-      /^[a-zA-Z_]/.test(tok) &&
-      this.q
-        .slice(pos + tok.length)
-        .trimStart()
-        .startsWith('(')
-    )
-      this.fail(pos, `unknown function with name ${JSON.stringify(tok)}`);
-    if (tok === '(' && /\b(by|without|on|ignoring|group_left|group_right)\s*\([^()]*$/i.test(head))
-      this.fail(pos, 'unexpected "(" in grouping opts, expected "," or ")"');
-    const before = /([a-zA-Z_][a-zA-Z0-9_:]*)\s*$/.exec(head);
-    if (
-      tok === '(' &&
-      before &&
-      !/^(by|without|on|ignoring|group_left|group_right|bool|offset)$/i.test(before[1])
-    )
-      this.fail(before.index, `unknown function with name ${JSON.stringify(before[1])}`);
-    if (open.stack[open.stack.length - 1] === '{' && tok === '}' && /[=~!]\s*$/.test(head))
-      this.fail(pos, 'unexpected "}" in label matching, expected string');
-    if (/^[a-zA-Z_]/.test(tok)) this.fail(pos, `unexpected identifier ${JSON.stringify(tok)}`);
-    if (/^\d/.test(tok)) this.fail(pos, `unexpected number ${JSON.stringify(tok)}`);
-    if (tok === ')') this.fail(pos, "unexpected right parenthesis ')'");
-    if (tok === ']') this.fail(pos, "unexpected right bracket ']'");
-    if (tok === '}') this.fail(pos, "unexpected right brace '}'");
-    if (!/^[-+*/%^=!<>,(){}[\]@:"'`~]/.test(tok)) this.fail(pos, `unexpected character: '${tok}'`);
-    this.fail(pos, `unexpected ${JSON.stringify(tok)}`);
   }
 
   expr(n: SyntaxNode): Expr {
