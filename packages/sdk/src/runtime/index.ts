@@ -9,6 +9,7 @@ import { handleMetrics } from './handles.js';
 import { heapMetrics } from './heap.js';
 import type { DefaultMetricsConfiguration, RuntimeContext } from './options.js';
 import { processMetrics } from './process.js';
+import { sdkMetrics } from './sdk.js';
 import { versionMetrics } from './version.js';
 
 export type { DefaultMetricsConfiguration } from './options.js';
@@ -33,6 +34,7 @@ export function collectDefaultMetrics(config: DefaultMetricsConfiguration = {}):
   gcMetrics(ctx);
   handleMetrics(ctx);
   versionMetrics(ctx);
+  sdkMetrics(ctx);
 }
 
 /** The names collectDefaultMetrics() registers (without prefix), for reference. */
@@ -72,4 +74,7 @@ export const metricsList = [
   'nodejs_active_resources_all',
   'nodejs_version_info',
   'nodejs_v8_version_info',
+  'sonde_sdk_invalid_values_total',
+  'sonde_sdk_repaired_label_values_total',
+  'sonde_sdk_overflowed_series_total',
 ];

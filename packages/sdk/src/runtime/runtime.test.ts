@@ -33,6 +33,7 @@ describe('collectDefaultMetrics', () => {
       'nodejs_eventloop_lag_p999_seconds',
       'nodejs_v8_version_info',
       'nodejs_active_handles',
+      'sonde_sdk_invalid_values_total',
     ]) {
       assert.ok(ourNames.has(extra), `missing ${extra}`);
     }
@@ -73,6 +74,16 @@ describe('collectDefaultMetrics', () => {
     );
     const elu = /^nodejs_eventloop_utilization_ratio ([\d.e-]+)$/m.exec(text);
     assert.ok(elu && Number(elu[1]) >= 0 && Number(elu[1]) <= 1);
+  });
+
+  it('exposes what the SDK ignored or repaired', async () => {
+    const reg = new Registry();
+    collectDefaultMetrics({ register: reg });
+    const read = async () => Number(/^sonde_sdk_invalid_values_total (\d+)$/m.exec(await reg.metrics())![1]);
+    const before = await read();
+    const { Histogram } = await import('../histogram.js');
+    new Histogram({ name: 'h', help: 'h', registers: [] }).observe(Number.NaN);
+    assert.equal(await read(), before + 1);
   });
 
   it('rejects a bad configuration', () => {
