@@ -61,6 +61,12 @@ export interface Alerting {
     upsert(input: SilenceInput): Promise<string>;
     expire(id: string): Promise<void>;
   };
+  /**
+   * The alerts handed to notification and firing now, Alertmanager API v2 style:
+   * whether each is silenced or inhibited (and by what), and its receivers.
+   * Empty when no `route` is configured.
+   */
+  notifiedAlerts(): ReturnType<Dispatcher['alertStatuses']>;
   /** Notification history, newest first. */
   notifications(limit?: number): OutboxRecord[];
   /** Evaluates every rule group once at `ts` (tests and `sonde` tooling; groups also run on their own timers). */
@@ -288,6 +294,7 @@ export function createAlerting(options: AlertingOptions): Alerting {
       upsert: (input) => silences.upsert(input),
       expire: (id) => silences.expire(id),
     },
+    notifiedAlerts: () => dispatcher.alertStatuses(),
     notifications: (limit) => outbox.history(limit),
     evaluate: (ts) => manager.evaluateAll(ts),
     idle,

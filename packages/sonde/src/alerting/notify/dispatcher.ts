@@ -29,7 +29,7 @@ export interface StoredAlert {
 }
 
 export interface AlertStatus {
-  readonly state: 'active' | 'suppressed' | 'unprocessed';
+  readonly state: 'active' | 'suppressed';
   readonly silencedBy: string[];
   readonly inhibitedBy: string[];
 }
@@ -147,22 +147,30 @@ export class Dispatcher {
     }, ms);
   }
 
-  /** Why an alert is not notified right now, if it is not. */
-  status(fp: string, now = this.opts.clock.now()): AlertStatus {
-    const a = this.store.get(fp);
-    if (!a) return { state: 'unprocessed', silencedBy: [], inhibitedBy: [] };
-    const silencedBy = this.opts.silences.mutedBy(a.labels, now);
-    const inhibitedBy = this.opts.inhibitor.snapshot(this.firing(now))(a);
-    return {
-      state: silencedBy.length || inhibitedBy.length ? 'suppressed' : 'active',
-      silencedBy,
-      inhibitedBy,
-    };
-  }
-
-  /** Every alert the dispatcher holds (Alertmanager's GET /api/v2/alerts). */
-  alerts(): StoredAlert[] {
-    return [...this.store.values()];
+  /**
+   * Alertmanager's GET /api/v2/alerts: the alerts firing now, each with the
+   * silences and the alerts that mute it, and the receivers it is routed to.
+   */
+  alertStatuses(now = this.opts.clock.now()): (StoredAlert & { status: AlertStatus; receivers: string[] })[] {
+    const inhibited = this.opts.inhibitor.snapshot(this.firing(now));
+    const out: (StoredAlert & { status: AlertStatus; receivers: string[] })[] = [];
+    for (const a of this.firing(now)) {
+      const silencedBy = this.opts.silences.mutedBy(a.labels, now);
+      const inhibitedBy = inhibited(a);
+      const receivers = this.opts.route
+        ? [...new Set(matchRoutes(this.opts.route, a.labels).map((r) => r.receiver))]
+        : [];
+      out.push({
+        ...a,
+        status: {
+          state: silencedBy.length || inhibitedBy.length ? 'suppressed' : 'active',
+          silencedBy,
+          inhibitedBy,
+        },
+        receivers,
+      });
+    }
+    return out;
   }
 
   private *firing(now: number): Iterable<StoredAlert> {

@@ -90,6 +90,11 @@ describe('alerting HTTP API', () => {
     });
     assert.equal(created.statusCode, 200, created.body);
     const id = created.json().data.silenceID;
+    const silenced = (await app.inject('/api/sonde/v1/alerts')).json().data;
+    assert.equal(silenced.length, 1);
+    assert.deepEqual(silenced[0].status, { state: 'suppressed', silencedBy: [id], inhibitedBy: [] });
+    assert.deepEqual(silenced[0].receivers, [{ name: 'r' }]);
+    assert.match(silenced[0].fingerprint, /^[0-9a-f]{16}$/);
     const list = (await app.inject('/api/sonde/v1/silences')).json().data;
     assert.equal(list[0].status.state, 'active');
     assert.equal(list[0].createdBy, 'ops');
@@ -98,6 +103,7 @@ describe('alerting HTTP API', () => {
       200,
     );
     assert.equal((await app.inject(`/api/sonde/v1/silences/${id}`)).json().data.status.state, 'expired');
+    assert.equal((await app.inject('/api/sonde/v1/alerts')).json().data[0].status.state, 'active');
     assert.equal(
       (await app.inject({ method: 'DELETE', url: '/api/sonde/v1/silences/nope' })).statusCode,
       404,

@@ -1,6 +1,7 @@
 // Alerting over HTTP: Prometheus's GET /api/v1/rules and /api/v1/alerts (same
-// JSON), and sonde's silences and notification history under /api/sonde/v1/
-// (silences in Alertmanager API v2's shape).
+// JSON), and under /api/sonde/v1/ the alerts handed to notification with
+// their silenced / inhibited state, silences (both in Alertmanager API v2's
+// shape) and the notification history.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Alerting, SilenceError, type SilenceMatcher } from '../../alerting/index.js';
 import type { RoutePlugin } from '../deps.js';
@@ -84,6 +85,21 @@ export function alertingRoutes(alerting: Alerting): RoutePlugin {
         throw e;
       }
     });
+
+    app.get('/api/sonde/v1/alerts', async () => ({
+      status: 'success',
+      data: alerting.notifiedAlerts().map((a) => ({
+        labels: a.labels,
+        annotations: a.annotations,
+        startsAt: iso(a.startsAt),
+        endsAt: iso(a.endsAt),
+        updatedAt: iso(a.updatedAt),
+        generatorURL: a.generatorURL,
+        fingerprint: a.fingerprint,
+        status: a.status,
+        receivers: a.receivers.map((name) => ({ name })),
+      })),
+    }));
 
     app.get<{ Querystring: { limit?: string } }>('/api/sonde/v1/notifications', async (req, reply) => {
       const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
