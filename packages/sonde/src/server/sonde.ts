@@ -1,30 +1,31 @@
 // The one place that wires a running sonde together (as Prometheus's
-// tsdb/db.go does for its store): storage → collection → query → API, and
-// the orderly shutdown in reverse.
+// tsdb/db.go does for its store): data plane (store, forwarding or a remote
+// store) → collection and scraping → query → analytics and alerting → HTTP,
+// and the orderly shutdown in reverse.
 import type { Server as HttpsServer } from 'node:https';
 import type { FastifyInstance } from 'fastify';
-import { reloadTls } from '../api/tls.js';
 import type { Logger } from 'pino';
-import { createApiServer } from '../api/server.js';
-import type { RoutePlugin } from '../api/deps.js';
-import { type SondeConfig, parseDuration } from '../config/index.js';
-import { hostname } from 'node:os';
-import { createCollectors } from '../collect/all.js';
-import { appendFamilies, createCollectionLoop } from '../collect/index.js';
 import { type Alerting, createAlerting, formatRuleProblem } from '../alerting/index.js';
+import { AnomalyService } from '../analytics/anomaly/index.js';
+import { registerAnalyticsFunctions } from '../analytics/promql-functions.js';
 import { alertingRoutes } from '../api/alerting/index.js';
 import { analyticsRoutes } from '../api/analytics/index.js';
-import { prometheusApi } from '../api/prometheus/index.js';
-import { storageRoutes } from '../api/storage/index.js';
+import { TokenStore } from '../api/auth/index.js';
+import type { RoutePlugin } from '../api/deps.js';
 import { ingestRoutes } from '../api/ingest/index.js';
 import { createLiveRoutes } from '../api/live/index.js';
+import { prometheusApi } from '../api/prometheus/index.js';
+import { createApiServer } from '../api/server.js';
+import { storageRoutes } from '../api/storage/index.js';
+import { reloadTls } from '../api/tls.js';
+import type { SondeConfig } from '../config/index.js';
 import { IngestStats } from '../ingest/index.js';
-import { createQueryEngine } from '../query/index.js';
 import type { QueryEngine } from '../query/types.js';
-import { type EmbeddedStorage, type Storage, openStorage } from '../storage/index.js';
-import { TokenStore } from '../api/auth/index.js';
-import { createRemoteWriters, forwardOnly, withForwarding } from '../forward/index.js';
-import { authRequired, exposureProblem, isLoopbackHost as isLoopback } from './exposure.js';
+import { createScrapeManager, targetsApi } from '../scrape/index.js';
+import type { Storage } from '../storage/index.js';
+import { openDataPlane } from './data-plane.js';
+import { authRequired, exposureProblem, isLoopbackHost } from './exposure.js';
+import { createHostCollection } from './host-collection.js';
 import { createSelfMetrics } from './self-metrics.js';
 
 export interface RunningSonde {
@@ -38,14 +39,14 @@ export interface RunningSonde {
   stop(reason: string): Promise<void>;
 }
 
-function splitListen(listen: string): { host: string; port: number } {
-  const i = listen.lastIndexOf(':');
-  return { host: listen.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(listen.slice(i + 1)) };
-}
-
 export interface StartOptions {
   /** Directory of the config file: relative rule_files are resolved against it. */
   readonly configDir?: string;
+}
+
+function splitListen(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  return { host: listen.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(listen.slice(i + 1)) };
 }
 
 export async function startSonde(
@@ -58,34 +59,14 @@ export async function startSonde(
   const problem = exposureProblem(host, config.insecure, tokens.size);
   if (problem) throw new Error(problem);
   const checkTokens = authRequired(host, tokens.size, config.auth.required_on_loopback);
-  if (!checkTokens && !isLoopback(host)) {
+  if (!checkTokens && !isLoopbackHost(host)) {
     logger.warn({ listen: config.listen }, 'INSECURE: listening beyond loopback without authentication');
   }
   const startedAt = Date.now();
-  let ready = false;
-  if (config.agent && config.remote_write.length === 0) {
-    throw new Error(
-      'agent mode forwards everything to remote_write, but no remote_write url is configured (--remote-write URL)',
-    );
-  }
-  const writers = createRemoteWriters(config, logger.child({ component: 'remote_write' }));
-  const local: EmbeddedStorage | null = config.agent
-    ? null
-    : await openStorage({
-        dir: config.data_dir,
-        retention: {
-          raw: parseDuration(config.storage.retention_raw),
-          '1m': parseDuration(config.storage.retention_1m),
-          '1h': parseDuration(config.storage.retention_1h),
-        },
-        outOfOrderWindowMs: parseDuration(config.storage.out_of_order_window),
-        ...(config.storage.max_bytes ? { maxBytes: config.storage.max_bytes } : {}),
-        logger: logger.child({ component: 'storage' }),
-      });
-  if (local) logger.info({ recoveryMs: local.recoveryMs, series: local.stats().series }, 'storage open');
-  const storage: Storage = local ? withForwarding(local, writers) : forwardOnly(writers);
-  for (const w of writers) w.start();
-  const engine: QueryEngine = createQueryEngine(storage);
+  registerAnalyticsFunctions();
+
+  const data = await openDataPlane(config, logger);
+  const { storage, engine } = data;
   const ingestStats = new IngestStats();
   const live = createLiveRoutes();
   const plugins: RoutePlugin[] = [
@@ -93,33 +74,42 @@ export async function startSonde(
     ingestRoutes({ stats: ingestStats }),
     live,
     analyticsRoutes,
-    storageRoutes(local ?? storage),
+    storageRoutes(data.local ?? storage),
   ];
-  const self = createSelfMetrics({
-    storage,
-    writers,
-    ingest: ingestStats,
-    ...(live.stats ? { live: live.stats } : {}),
-  });
 
-  const alerting: Alerting | null = config.agent
-    ? null
-    : createAlerting({
-        config,
-        engine,
-        storage,
-        dataDir: config.data_dir,
-        logger: logger.child({ component: 'alerting' }),
-        ...(options.configDir ? { baseDir: options.configDir } : {}),
-      });
+  const scraper = createScrapeManager({
+    configs: config.scrape_configs,
+    storage,
+    logger: logger.child({ component: 'scrape' }),
+  });
+  plugins.push(targetsApi(scraper));
+
+  const alerting: Alerting | null =
+    data.mode === 'agent'
+      ? null
+      : createAlerting({
+          config,
+          engine,
+          storage,
+          dataDir: config.data_dir,
+          logger: logger.child({ component: 'alerting' }),
+          ...(options.configDir ? { baseDir: options.configDir } : {}),
+        });
   if (alerting) {
     plugins.push(alertingRoutes(alerting));
-    const problems = await alerting.start();
-    for (const p of problems)
+    for (const p of await alerting.start()) {
       logger.error({ problem: formatRuleProblem(p) }, 'rule file problem; its rules are not loaded');
+    }
   }
+  const anomalyLog = logger.child({ component: 'anomaly' });
+  const anomalies =
+    data.mode === 'server'
+      ? new AnomalyService({ storage, onError: (err) => anomalyLog.warn({ err }, 'anomaly scoring failed') })
+      : null;
+
+  let http: FastifyInstance | null = null;
   const reload = async () => {
-    if (config.tls) {
+    if (config.tls && http) {
       reloadTls(http.server as unknown as HttpsServer, {
         certFile: config.tls.cert_file,
         keyFile: config.tls.key_file,
@@ -146,33 +136,18 @@ export async function startSonde(
     });
   });
 
-  const collectLog = logger.child({ component: 'collect' });
-  const { collectors, off } = await createCollectors(config.collect);
-  if (off.length > 0) collectLog.info({ off: off.map((o) => `${o.name}: ${o.reason}`) }, 'collectors off');
-  const hostLabels = Object.freeze({ instance: hostname(), job: 'sonde' });
-  let collectedOnce = false;
-  const collection = createCollectionLoop({
-    collectors,
-    intervalMs: parseDuration(config.collect.interval),
-    timeoutMs: parseDuration(config.collect.timeout),
-    logger: collectLog,
-    async onCycle(families, tMs) {
-      const appender = storage.appender();
-      appendFamilies(appender, families, tMs, hostLabels);
-      try {
-        const result = await appender.commit();
-        if (result.accepted > 0) collectedOnce = true;
-      } catch (err) {
-        collectLog.error({ err }, 'could not store a collection cycle');
-      }
-    },
+  const collection = await createHostCollection(config, storage, logger.child({ component: 'collect' }));
+  const self = createSelfMetrics({
+    storage,
+    writers: data.writers,
+    ingest: ingestStats,
+    ...(live.stats ? { live: live.stats } : {}),
   });
-  const deps = { config, storage, engine, logger, startedAt };
-
-  const http = await createApiServer({
-    deps,
+  let ready = false;
+  http = await createApiServer({
+    deps: { config, storage, engine, logger, startedAt },
     plugins,
-    isReady: () => ready && collectedOnce,
+    isReady: () => ready && collection.stored,
     selfMetrics: self.render,
     onLimited: self.limited,
     ...(checkTokens ? { auth: tokens } : {}),
@@ -180,40 +155,41 @@ export async function startSonde(
   await http.listen({ host, port });
   const address = http.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
-  const scheme = config.tls ? 'https' : 'http';
-  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
-  const intervalMs = parseDuration(config.collect.interval);
+  const url = `${config.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   collection.start();
+  await scraper.start();
+  anomalies?.start();
   ready = true;
   logger.info(
     {
       url,
       dataDir: config.data_dir,
-      intervalMs,
+      interval: config.collect.interval,
       auth: checkTokens ? 'tokens' : 'none (loopback)',
-      mode: config.agent ? 'agent' : 'server',
-      remoteWrite: writers.map((w) => w.stats().target),
+      mode: data.mode,
+      remoteWrite: data.writers.map((w) => w.stats().target),
     },
     'listening',
   );
 
+  const server = http;
   let stopping: Promise<void> | null = null;
   return {
     url,
     storage,
     engine,
-    http,
+    http: server,
     reload,
     stop(reason: string) {
       stopping ??= (async () => {
         ready = false;
         logger.info({ reason }, 'shutting down');
         await collection.stop();
+        await scraper.stop();
+        await anomalies?.stop();
         await alerting?.stop();
-        for (const c of collectors) c.close?.();
-        await http.close();
-        await storage.close();
-        await Promise.all(writers.map((w) => w.stop()));
+        await server.close();
+        await data.close();
         logger.info('stopped cleanly');
       })();
       return stopping;
