@@ -80,8 +80,15 @@ describe('native histograms', () => {
     assert.deepEqual(values(inc), { a: 24, b: 24 });
   });
 
-  it('keeps histograms out of float arithmetic', async () => {
+  it('adds two histograms and keeps histograms out of float arithmetic', async () => {
     const e = await engine();
+    assert.deepEqual(
+      values(await e.instant('histogram_count(lat{job="a"} + ignoring(job) lat{job="b"})', 150_000)),
+      {
+        '': 80,
+      },
+    );
+    assert.deepEqual(values(await e.instant('lat - lat', 150_000)), {});
     assert.deepEqual(values(await e.instant('lat * 2', 150_000)), {});
     assert.deepEqual(values(await e.instant('count(lat)', 150_000)), { '': 2 });
     const range = await e.range('histogram_count(lat{job="a"})', 0, 60_000, 30_000);

@@ -7,6 +7,7 @@ import { type Binary, type BinaryOp, COMPARISON_OPS, SET_OPS } from '../parser/a
 import { QueryError } from '../types.js';
 import type { Evaluator } from './evaluator.js';
 import { SeriesMerger, dropName, keyOf, labelsString, restrictLabels, signatureFn } from './labels.js';
+import { type FHist, addHist } from './histogram.js';
 import { type EvalValue, type ScalarValue, type StepSeries, type VectorValue, floatsOnly } from './values.js';
 
 /** Go's math.Pow where it differs from JS's. */
@@ -55,9 +56,11 @@ export function evalBinary(ev: Evaluator, b: Binary): EvalValue {
   if (SET_OPS.has(b.op)) return setOp(ev, b);
   const lv = ev.eval(b.lhs);
   const rv = ev.eval(b.rhs);
-  // Arithmetic and comparisons apply to float samples; histogram samples drop out.
-  if (lv.type === 'vector') lv.series = lv.series.map(floatsOnly);
-  if (rv.type === 'vector') rv.series = rv.series.map(floatsOnly);
+  // Arithmetic and comparisons apply to float samples; histogram samples drop
+  // out, except that two histograms add up (as in Prometheus 2.42).
+  const histAdd = b.op === '+' && lv.type === 'vector' && rv.type === 'vector';
+  if (lv.type === 'vector' && !histAdd) lv.series = lv.series.map(floatsOnly);
+  if (rv.type === 'vector' && !histAdd) rv.series = rv.series.map(floatsOnly);
   const n = ev.steps;
   const cmp = COMPARISON_OPS.has(b.op);
   if (lv.type === 'scalar' && rv.type === 'scalar') {
@@ -190,7 +193,7 @@ function vectorVector(
     }
     const group = oneBySig.get(sig)!;
     // Output per distinct "one" partner (labels may differ with group_x includes).
-    const outs = new Map<StepSeries, { v: Float64Array; has: Uint8Array }>();
+    const outs = new Map<StepSeries, { v: Float64Array; has: Uint8Array; h?: (FHist | undefined)[] }>();
     for (let i = 0; i < n; i++) {
       if (!ls.has[i]) continue;
       let rs: StepSeries;
@@ -201,6 +204,27 @@ function vectorVector(
       } else {
         rs = p;
         if (!rs.has[i]) continue;
+      }
+      const hl = ls.h?.[i];
+      const hr = rs.h?.[i];
+      if (hl || hr) {
+        // Only histogram + histogram has an answer.
+        if (!hl || !hr || op !== '+') continue;
+        if (seen) {
+          if (seen[i])
+            throw new QueryError(
+              'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
+              'execution',
+            );
+          seen[i] = 1;
+        }
+        let o = outs.get(rs);
+        if (!o) outs.set(rs, (o = { v: new Float64Array(n), has: new Uint8Array(n) }));
+        o.h ??= new Array(n);
+        o.h[i] = addHist(hl, hr);
+        o.v[i] = Number.NaN;
+        o.has[i] = 1;
+        continue;
       }
       let vl = ls.v[i];
       let vr = rs.v[i];
@@ -232,7 +256,7 @@ function vectorVector(
       o.v[i] = value;
       o.has[i] = 1;
     }
-    for (const [rs, o] of outs) merger.add(resultLabels(ls.labels, rs.labels), o.v, o.has);
+    for (const [rs, o] of outs) merger.add(resultLabels(ls.labels, rs.labels), o.v, o.has, undefined, o.h);
   }
   return ev.finishVector(merger.result());
 }
