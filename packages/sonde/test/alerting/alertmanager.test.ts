@@ -86,7 +86,7 @@ describe('forwarding to Prometheus Alertmanager', {
   }
 
   async function until<T>(what: string, fn: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     for (;;) {
       const v = await fn();
       if (v !== undefined) return v;
