@@ -24,7 +24,7 @@ import { FakeEngine } from '../packages/sonde/src/alerting/testing/fake-engine.j
 import { configSchema } from '../packages/sonde/src/config/schema.js';
 import { createQueryEngine } from '../packages/sonde/src/query/index.js';
 import { openStorage } from '../packages/sonde/src/storage/index.js';
-import type { Labels, Storage } from '../packages/sonde/src/storage/types.js';
+import type { Storage } from '../packages/sonde/src/storage/types.js';
 
 const HOSTS = 100;
 const SENSORS = 50; // bench_temp: 100 × 50 = 5,000 gauges
