@@ -11,7 +11,7 @@ import { bitsOf } from './chunkenc/float-bits.js';
 import { decodeTimestamps, encodeTimestamps } from './chunkenc/timestamps.js';
 import { decodeValues, encodeValues } from './chunkenc/values.js';
 import { ByteReader, ByteWriter } from './chunkenc/varint.js';
-import type { HeadChunk, MemSeries, Samples, SeriesView } from './series.js';
+import { type HeadChunk, type MemSeries, type Samples, type SeriesView, decodeChunk } from './series.js';
 import type { Labels, MetricMetadata } from './types.js';
 import { frame, readSegment, syncDir } from './wal.js';
 import { metadataRecord, seriesRecord } from './wal-records.js';
@@ -193,7 +193,12 @@ export function readHeadRecord(r: ByteReader): HeadRecord {
     const cmaxT = r.varint();
     const n = r.uvarint();
     const bytes = r.bytes(r.uvarint()).slice();
-    chunks.push({ minT, maxT: cmaxT, n, bytes });
+    const chunk = { minT, maxT: cmaxT, n, lastV: 0, bytes };
+    const t = new Float64Array(n);
+    const v = new Float64Array(n);
+    decodeChunk(chunk, t, v, 0);
+    chunk.lastV = v[n - 1];
+    chunks.push(chunk);
   }
   const open = readColumns(r);
   const ooo = readColumns(r);

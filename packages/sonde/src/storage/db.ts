@@ -566,6 +566,7 @@ class Db implements EmbeddedStorage {
         const ooo = this.head.oooWindowMs;
         const cut = Math.floor((this.head.maxT - ooo) / this.blockRange) * this.blockRange;
         if (Number.isFinite(cut) && cut > this.lastCut) await this.rotateAndFlush(cut);
+        if (!this.flushing && this.unwritten.length === 0) this.deletesSinceFlush = [];
         this.applyRetention();
         await this.compact();
       } catch (err) {

@@ -25,11 +25,37 @@ export const SAME = 3;
 
 /** What a cut takes from one series: its data older than the cut time. */
 export interface CutSeries {
+  /** The float samples, sorted (decoded on first use). */
   readonly floats: Samples;
   readonly ht: readonly number[];
   readonly h: readonly HistogramSample[];
   /** The value before `floats` (for counter-correct rollups). */
   readonly prev: number;
+}
+
+/** A cut's take from one series: sealed head chunks kept encoded until first read. */
+class CutRun implements CutSeries {
+  private decoded: Samples | null = null;
+
+  constructor(
+    private readonly chunks: readonly HeadChunk[],
+    private readonly rest: Samples,
+    readonly ht: readonly number[],
+    readonly h: readonly HistogramSample[],
+    readonly prev: number,
+  ) {}
+
+  get floats(): Samples {
+    if (this.decoded) return this.decoded;
+    const runs: Samples[] = this.chunks.map((c) => {
+      const run = { t: new Float64Array(c.n), v: new Float64Array(c.n) };
+      decodeChunk(c, run.t, run.v, 0);
+      return run;
+    });
+    runs.push(this.rest);
+    this.decoded = mergeRuns(runs);
+    return this.decoded;
+  }
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -132,21 +158,62 @@ export class Head {
     return OUT_OF_ORDER;
   }
 
-  /** Takes every sample older than `cut` out of the head (copy-on-write). */
+  /**
+   * Takes every sample older than `cut` out of the head (copy-on-write).
+   * Sealed chunks move as they are and are decoded later, off this
+   * synchronous path; only a chunk straddling the cut is decoded here.
+   */
   cut(cut: number): Map<number, CutSeries> {
     const out = new Map<number, CutSeries>();
     for (const s of this.byRef.values()) {
       if (!s.hasData) continue;
-      const all = viewFloats(s.view(), Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
-      const k = lowerBound(all.t, all.t.length, cut);
+      let k = 0;
+      while (k < s.chunks.length && s.chunks[k].maxT < cut) k++;
+      const taken = s.chunks.slice(0, k);
+      const keepChunks = s.chunks.slice(k);
+      const rest: Samples[] = [];
+      if (keepChunks.length && keepChunks[0].minT < cut) {
+        const c = keepChunks[0];
+        const run = { t: new Float64Array(c.n), v: new Float64Array(c.n) };
+        decodeChunk(c, run.t, run.v, 0);
+        rest.push(rangeOf(run, Number.NEGATIVE_INFINITY, cut - 0.5));
+        const after = rangeOf(run, cut, Number.POSITIVE_INFINITY);
+        keepChunks[0] = encodeChunk(after.t, after.v, 0, after.t.length);
+      }
+      let open: Samples | null = null;
+      if (s.n > 0 && s.t[0] < cut) {
+        const view = { t: s.t.subarray(0, s.n), v: s.v.subarray(0, s.n) };
+        rest.push(rangeOf(view, Number.NEGATIVE_INFINITY, cut - 0.5));
+        open = rangeOf(view, cut, Number.POSITIVE_INFINITY);
+      }
+      let ooo = s.ooo;
+      if (ooo && ooo.t[0] < cut) {
+        rest.push(rangeOf(ooo, Number.NEGATIVE_INFINITY, cut - 0.5));
+        const left = rangeOf(ooo, cut, Number.POSITIVE_INFINITY);
+        ooo = left.t.length ? left : null;
+      }
       let hk = 0;
       while (hk < s.h.length && s.ht[hk] < cut) hk++;
-      if (k === 0 && hk === 0) continue;
-      const taken = rangeOf(all, Number.NEGATIVE_INFINITY, cut - 0.5);
-      out.set(s.ref, { floats: taken, ht: s.ht.slice(0, hk), h: s.h.slice(0, hk), prev: s.prev });
-      if (k > 0) {
-        s.prev = taken.v[k - 1];
-        setSamples(s, rangeOf(all, cut, Number.POSITIVE_INFINITY));
+      const before = mergeRuns(rest);
+      if (taken.length === 0 && before.t.length === 0 && hk === 0) continue;
+      // the newest value taken: the continuity for the head's own rollups
+      let prevT = Number.NEGATIVE_INFINITY;
+      let prev = s.prev;
+      if (taken.length) {
+        prevT = taken[taken.length - 1].maxT;
+        prev = taken[taken.length - 1].lastV;
+      }
+      const nb = before.t.length;
+      if (nb && before.t[nb - 1] > prevT) prev = before.v[nb - 1];
+      out.set(s.ref, new CutRun(taken, before, s.ht.slice(0, hk), s.h.slice(0, hk), s.prev));
+      s.prev = prev;
+      if (taken.length || nb) {
+        s.chunks = keepChunks;
+        s.ooo = ooo;
+        if (open) {
+          const [t, v] = openArrays(HEAD_CHUNK_SAMPLES, open.t, open.v, open.t.length);
+          s.setOpen(t, v, open.t.length);
+        }
       }
       if (hk > 0) {
         s.ht = s.ht.slice(hk);

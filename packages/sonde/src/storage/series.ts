@@ -14,6 +14,8 @@ export interface HeadChunk {
   readonly minT: number;
   readonly maxT: number;
   readonly n: number;
+  /** The value at maxT (rollup continuity across a cut). */
+  readonly lastV: number;
   /** Timestamp column then value column (chunkenc). */
   readonly bytes: Uint8Array;
 }
@@ -51,7 +53,7 @@ export function encodeChunk(t: Float64Array, v: Float64Array, from: number, to: 
   scratch.reset();
   encodeTimestamps(scratch, t, from, to);
   encodeValues(scratch, v, from, to);
-  return { minT: t[from], maxT: t[to - 1], n: to - from, bytes: scratch.finish() };
+  return { minT: t[from], maxT: t[to - 1], n: to - from, lastV: v[to - 1], bytes: scratch.finish() };
 }
 
 /** Timestamps and values of an open chunk in one buffer (fewer objects per series). */
