@@ -116,7 +116,17 @@ export function createQueryEngine(storage: Storage, opts: EngineOptions = {}): P
     }
   };
 
-  const parse = (expr: string): Expr => parseExpr(expr);
+  // Dashboards and rules ask the same expressions over and over: keep their
+  // parsed trees (evaluation never changes a tree). Failures are not kept.
+  const parsed = new Map<string, Expr>();
+  const parse = (expr: string): Expr => {
+    let ast = parsed.get(expr);
+    if (ast) return ast;
+    ast = parseExpr(expr);
+    if (parsed.size >= 1000) parsed.delete(parsed.keys().next().value!);
+    parsed.set(expr, ast);
+    return ast;
+  };
 
   return {
     parse,
