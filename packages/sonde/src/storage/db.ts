@@ -493,6 +493,11 @@ class Db implements EmbeddedStorage {
       if (this.flushing) await this.flushing;
       const job = new Promise<void>((resolve, reject) => {
         this.wal.rotate((closed) => {
+          if (closed === null) {
+            this.log.warn('log rotation failed (disk full?); flush postponed');
+            resolve();
+            return;
+          }
           const data = cut !== null ? this.head.cut(cut) : new Map<number, CutSeries>();
           if (cut !== null && cut > this.lastCut) this.lastCut = cut;
           const ckpt = captureCheckpoint(this.head.byRef.values(), this.meta, {
@@ -545,7 +550,13 @@ class Db implements EmbeddedStorage {
   ): Promise<void> {
     const built = await buildBlocks(this.blockDir, data);
     // recovery skips log samples older than the cut from segments up to `seg`: they are in these blocks
-    if (cut !== null) this.writeFlushed(seg, cut);
+    if (cut !== null) {
+      try {
+        this.writeFlushed(seg, cut);
+      } catch (err) {
+        this.log.warn({ err }, 'flush marker not written; a crash now would replay this flush once more');
+      }
+    }
     const late = this.deletesSinceFlush.slice(deletesBefore);
     const entries: BlockEntry[] = built.map((b) => ({ reader: new BlockReader(b.path), tombstones: late }));
     for (const e of entries) if (late.length) this.writeTombstones(e);
@@ -694,7 +705,7 @@ class Db implements EmbeddedStorage {
       await this.wal.idle();
       // a final checkpoint of the head, so the next start reads one file instead of the log
       try {
-        const [closed, capture] = await new Promise<[number, CheckpointCapture]>((resolve) =>
+        const [closed, capture] = await new Promise<[number | null, CheckpointCapture]>((resolve) =>
           this.wal.rotate((seg) =>
             resolve([
               seg,
@@ -705,7 +716,7 @@ class Db implements EmbeddedStorage {
             ]),
           ),
         );
-        if (this.unwritten.length === 0) {
+        if (closed !== null && this.unwritten.length === 0) {
           writeCheckpoint(this.dir, closed, await serializeCheckpoint(capture));
           this.wal.truncateThrough(closed);
         }

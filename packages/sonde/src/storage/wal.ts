@@ -104,7 +104,7 @@ export class Wal {
   private size = 0;
   private queue: Entry[] = [];
   private busy = false;
-  private rotateHooks: ((closed: number) => void)[] = [];
+  private rotateHooks: ((closed: number | null) => void)[] = [];
   private broken = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -124,6 +124,24 @@ export class Wal {
     syncDir(this.dir);
   }
 
+  /** Moves to the next segment; on failure (disk full) stays where it is and returns the error. */
+  private next(): Error | null {
+    let fd: number;
+    try {
+      fd = openSync(join(this.dir, segmentName(this.segment + 1)), 'a');
+      syncDir(this.dir);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return e.code === 'ENOSPC' || e.code === 'EDQUOT' ? new DiskFullError(e) : e;
+    }
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = fd;
+    this.segment++;
+    this.size = 0;
+    this.broken = false;
+    return null;
+  }
+
   /** Queues framed bytes; `onDurable` runs once they are written and synced. */
   append(bytes: Uint8Array, onDurable: () => void, onError: (err: Error) => void): void {
     if (this.closed) {
@@ -138,8 +156,9 @@ export class Wal {
    * Closes the current segment once every queued entry before this call is
    * durable and applied, then calls `hook(closedSegment)` synchronously, before
    * any later entry is applied: the applied state then equals segments ≤ closed.
+   * If no new segment can be made (disk full), the hook gets null.
    */
-  rotate(hook: (closed: number) => void): void {
+  rotate(hook: (closed: number | null) => void): void {
     this.rotateHooks.push(hook);
     if (!this.busy) this.flush();
   }
@@ -150,10 +169,8 @@ export class Wal {
       const hooks = this.rotateHooks;
       this.rotateHooks = [];
       const closed = this.segment;
-      closeSync(this.fd);
-      this.open(closed + 1);
-      this.broken = false;
-      for (const h of hooks) h(closed);
+      const err = this.next();
+      for (const h of hooks) h(err ? null : closed);
     }
     if (this.queue.length === 0) {
       this.busy = false;
@@ -163,9 +180,15 @@ export class Wal {
       return;
     }
     if (this.broken || this.size >= SEGMENT_BYTES) {
-      closeSync(this.fd);
-      this.open(this.segment + 1);
-      this.broken = false;
+      const err = this.next();
+      if (err && this.broken) {
+        // the segment's tail could not be cut off: nothing more goes into it
+        const group = this.queue;
+        this.queue = [];
+        for (const e of group) e.onError(err);
+        this.flush();
+        return;
+      }
     }
     this.busy = true;
     const group = this.queue;
