@@ -21,8 +21,8 @@ function parts(data: Item): Part[] {
   }
   return raw.map((p) => ({
     name: str(p, ['name', 'part', 'component', 'title']) ?? '?',
-    score: num(p, ['score', 'value']),
-    detail: str(p, ['detail', 'reason', 'explanation', 'summary', 'message']),
+    score: p.weight === 0 ? undefined : num(p, ['score', 'value']),
+    detail: str(p, ['evidence', 'detail', 'reason', 'explanation', 'summary', 'message']),
   }));
 }
 
@@ -89,6 +89,12 @@ export function HealthPanel() {
                 </div>
               ) : (
                 <p class="muted">{str(data, ['summary', 'message']) ?? 'The score has no parts to show.'}</p>
+              )}
+              {str(data, ['formula']) && (
+                <details style={{ gridColumn: '1 / -1' }}>
+                  <summary>How the score is computed</summary>
+                  <p class="mono muted">{str(data, ['formula'])}</p>
+                </details>
               )}
             </div>
           );

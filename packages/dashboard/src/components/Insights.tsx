@@ -1,100 +1,296 @@
-// Lists from the analytics endpoints (anomalies, forecasts, recommendations,
-// changes), shown with their evidence and a link to explore the series.
+// Findings from the analytics endpoints (anomalies, forecasts,
+// recommendations, changes), each with its evidence and a link to explore
+// the series behind it. Shapes follow /api/sonde/v1/* (docs/analytics.md);
+// fields are read defensively so a newer server still renders.
+import type { ComponentChildren } from 'preact';
 import { api } from '../api/client';
 import { useApi } from '../lib/data';
-import { formatDateTime, formatRelative, seriesName } from '../lib/format';
+import {
+  formatDateTime,
+  formatDuration,
+  formatRelative,
+  formatValue,
+  guessUnit,
+  seriesName,
+  sig,
+} from '../lib/format';
 import { type Item, labelsOf, listOf, num, severityOf, str, timeOf } from '../lib/shape';
 import { Resolve } from './states';
 
-const EMPTY: Record<string, string> = {
-  anomalies: 'Nothing is anomalous right now.',
-  forecast: 'No resource is forecast to run out.',
-  recommendations: 'No recommendations: nothing stands out.',
-  changes: 'No changes ranked for this window.',
-};
-
-function evidence(item: Item): string[] {
-  const e = item.evidence ?? item.reasons ?? item.details;
-  if (Array.isArray(e)) return e.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).slice(0, 4);
-  if (typeof e === 'string') return [e];
-  const d = str(item, ['detail', 'reason', 'explanation', 'description']);
-  return d ? [d] : [];
-}
-
-export function InsightItem(props: { item: Item }) {
-  const { item } = props;
-  const labels = labelsOf(item);
-  const expr = str(item, ['query', 'expr']) ?? (labels ? seriesName(labels) : undefined);
-  const title =
-    str(item, ['title', 'summary', 'message', 'name', 'resource']) ??
-    (labels ? seriesName(labels) : 'Unnamed finding');
-  const sevText = str(item, ['severity', 'level', 'priority']);
-  const score = num(item, ['score', 'zscore', 'z', 'confidence']);
-  const at = timeOf(item, ['at', 'time', 'timestamp', 'start', 'since']);
-  const eta = timeOf(item, ['eta', 'when', 'exhaustAt', 'fullAt', 'crossesAt']);
+function exploreLink(labels: Record<string, string> | undefined, text?: string) {
+  if (!labels) return null;
+  const expr = seriesName(labels);
   return (
-    <li>
-      <div class="row">
-        {sevText && <span class={`badge ${severityOf(sevText)}`}>{sevText}</span>}
-        <strong class="grow">{title}</strong>
-        {eta !== undefined && <span title={formatDateTime(eta)}>{formatRelative(eta)}</span>}
-        {at !== undefined && eta === undefined && (
-          <span class="muted" title={formatDateTime(at)}>
-            {formatRelative(at)}
-          </span>
-        )}
-      </div>
-      {evidence(item).map((e) => (
-        <p class="muted" key={e}>
-          {e}
-        </p>
-      ))}
-      <div class="row muted">
-        {score !== undefined && <span>score {score.toFixed(2)}</span>}
-        {expr && (
-          <a href={`/explore?q=${encodeURIComponent(expr)}&range=1h`} class="mono">
-            {expr.length > 80 ? `${expr.slice(0, 80)}…` : expr}
-          </a>
-        )}
-      </div>
-    </li>
+    <a href={`/explore?q=${encodeURIComponent(expr)}&range=1h`} class="mono">
+      {text ?? (expr.length > 90 ? `${expr.slice(0, 90)}…` : expr)}
+    </a>
   );
 }
 
-export function Insights(props: {
-  kind: 'anomalies' | 'forecast' | 'recommendations' | 'changes';
-  title: string;
-  params?: Record<string, string | number | undefined>;
-  limit?: number;
-}) {
-  const { result, reload } = useApi(
-    (s) => api.sonde<unknown>(props.kind, props.params ?? {}, s),
-    [props.kind, JSON.stringify(props.params ?? {})],
-    props.kind === 'anomalies' ? 10_000 : 60_000,
-  );
-  const limit = props.limit ?? 6;
+function Panel(props: { title: string; count?: ComponentChildren; children: ComponentChildren }) {
   return (
     <section class="panel" aria-label={props.title}>
       <div class="panel-head">
         <h2>{props.title}</h2>
-        {result?.ok && (
-          <span class="muted">{listOf(result.data, [props.kind, 'items', 'results']).length}</span>
-        )}
+        {props.count !== undefined && <span class="muted">{props.count}</span>}
       </div>
-      <Resolve result={result} what={props.title} endpoint={`/api/sonde/v1/${props.kind}`} onRetry={reload}>
-        {(data) => {
-          const items = listOf(data, [props.kind, 'items', 'results', 'forecasts', 'recommendations']);
-          if (!items.length) return <p class="muted">{EMPTY[props.kind]}</p>;
-          return (
-            <ul class="list">
-              {items.slice(0, limit).map((it, i) => (
-                <InsightItem item={it} key={i} />
-              ))}
-              {items.length > limit && <li class="muted">and {items.length - limit} more</li>}
-            </ul>
-          );
-        }}
-      </Resolve>
+      {props.children}
     </section>
+  );
+}
+
+/** Gauges worth watching for anomalies; counters go through rate() in the analytics engine's own rules. */
+export const ANOMALY_QUERY =
+  '{__name__=~"node_load1|node_memory_MemAvailable_bytes|node_filesystem_avail_bytes|nodejs_eventloop_lag_seconds|process_resident_memory_bytes|sonde_.*_seconds"}';
+
+export function Anomalies(props: { title: string; window?: string; limit?: number; query?: string }) {
+  const { result, reload } = useApi(
+    (s) =>
+      api.sonde<Item>('anomalies', { query: props.query ?? ANOMALY_QUERY, window: props.window ?? '15m' }, s),
+    [props.window, props.query],
+    30_000,
+  );
+  const limit = props.limit ?? 6;
+  return (
+    <Resolve result={result} what={props.title} endpoint="/api/sonde/v1/anomalies" onRetry={reload}>
+      {(data) => {
+        const all = listOf(data, ['series']);
+        const bad = all
+          .filter((s) => s.anomalous === true)
+          .sort((a, b) => (num(b, ['score']) ?? 0) - (num(a, ['score']) ?? 0));
+        const rate = all.length ? bad.length / all.length : 0;
+        return (
+          <Panel
+            title={props.title}
+            count={`${bad.length} of ${all.length} series · anomaly rate ${formatValue(rate, 'ratio')}`}
+          >
+            {!bad.length ? (
+              <p class="muted">
+                Nothing is anomalous: every watched series behaves like its own recent past.
+              </p>
+            ) : (
+              <ul class="list">
+                {bad.slice(0, limit).map((s) => {
+                  const labels = labelsOf(s);
+                  const since = timeOf(s, ['since']);
+                  const v = num(s, ['value']);
+                  return (
+                    <li key={seriesName(labels ?? {})}>
+                      <div class="row">
+                        <span class={`badge ${(num(s, ['score']) ?? 0) >= 0.8 ? 'bad' : 'warn'}`}>
+                          score {sig(num(s, ['score']) ?? 0, 2)}
+                        </span>
+                        <span class="grow">{exploreLink(labels)}</span>
+                        {since !== undefined && (
+                          <span class="muted" title={formatDateTime(since)}>
+                            since {formatRelative(since)}
+                          </span>
+                        )}
+                      </div>
+                      <p class="muted">
+                        now {v === undefined ? '–' : formatValue(v, guessUnit(labels?.__name__ ?? ''))},
+                        flagged by {str(s, ['by']) ?? 'the detector'}
+                      </p>
+                    </li>
+                  );
+                })}
+                {bad.length > limit && <li class="muted">and {bad.length - limit} more</li>}
+              </ul>
+            )}
+          </Panel>
+        );
+      }}
+    </Resolve>
+  );
+}
+
+const FORECASTS = [
+  { query: 'node_filesystem_avail_bytes{fstype!~"tmpfs|overlay|squashfs"}', what: 'disk full' },
+  { query: 'node_memory_MemAvailable_bytes', what: 'memory exhausted' },
+];
+
+export function Forecasts() {
+  const { result, reload } = useApi(
+    async (s) => {
+      const rs = await Promise.all(
+        FORECASTS.map((f) =>
+          api.sonde<Item>('forecast', { query: f.query, window: '1h', horizon: '5m', threshold: 0 }, s),
+        ),
+      );
+      const failed = rs.find((r) => !r.ok);
+      if (failed && !failed.ok) return failed;
+      return {
+        ok: true as const,
+        data: rs.map((r, i) => ({ what: FORECASTS[i].what, series: r.ok ? listOf(r.data, ['series']) : [] })),
+      };
+    },
+    [],
+    60_000,
+  );
+  return (
+    <Resolve result={result} what="Forecasts" endpoint="/api/sonde/v1/forecast" onRetry={reload}>
+      {(groups) => {
+        const hits = groups.flatMap((g) =>
+          g.series.flatMap((s) => {
+            const eta = (s.timeToThreshold as Item | undefined)?.eta as Item | null | undefined;
+            const seconds = eta ? num(eta, ['seconds']) : undefined;
+            return seconds !== undefined && seconds < 30 * 86400
+              ? [{ what: g.what, labels: labelsOf(s), seconds, eta: eta! }]
+              : [];
+          }),
+        );
+        hits.sort((a, b) => a.seconds - b.seconds);
+        const watched = groups.reduce((n, g) => n + g.series.length, 0);
+        return (
+          <Panel title="Forecasts" count={`${watched} series watched`}>
+            {!hits.length ? (
+              <p class="muted">
+                No disk or memory is on course to run out in the next 30 days (linear trend of the last hour).
+              </p>
+            ) : (
+              <ul class="list">
+                {hits.slice(0, 6).map((h) => (
+                  <li key={`${h.what}${seriesName(h.labels ?? {})}`}>
+                    <div class="row">
+                      <span
+                        class={`badge ${h.seconds < 86400 ? 'bad' : h.seconds < 7 * 86400 ? 'warn' : 'info'}`}
+                      >
+                        {h.what}
+                      </span>
+                      <strong class="grow">in {formatDuration(h.seconds * 1000)}</strong>
+                      <span class="muted">
+                        between {formatDuration((num(h.eta, ['lowerSeconds']) ?? h.seconds) * 1000)} and{' '}
+                        {formatDuration((num(h.eta, ['upperSeconds']) ?? h.seconds) * 1000)}
+                      </span>
+                    </div>
+                    <p>{exploreLink(h.labels, h.labels?.mountpoint ?? h.labels?.instance)}</p>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Panel>
+        );
+      }}
+    </Resolve>
+  );
+}
+
+function evidenceText(e: unknown): string[] {
+  if (!e || typeof e !== 'object') return typeof e === 'string' ? [e] : [];
+  return Object.entries(e as Item)
+    .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
+    .slice(0, 6)
+    .map(([k, v]) => `${k} ${typeof v === 'number' ? sig(v) : String(v)}`);
+}
+
+export function Recommendations(props: { limit?: number }) {
+  const { result, reload } = useApi(
+    (s) => api.sonde<Item>('recommendations', { window: '1h', query: ANOMALY_QUERY }, s),
+    [],
+    60_000,
+  );
+  const limit = props.limit ?? 6;
+  return (
+    <Resolve result={result} what="Recommendations" endpoint="/api/sonde/v1/recommendations" onRetry={reload}>
+      {(data) => {
+        const items = listOf(data, ['recommendations']);
+        return (
+          <Panel title="Recommendations" count={items.length}>
+            {!items.length ? (
+              <p class="muted">No recommendations: nothing in the last hour stands out.</p>
+            ) : (
+              <ul class="list">
+                {items.slice(0, limit).map((r, i) => {
+                  const prio = str(r, ['priority', 'severity']);
+                  return (
+                    <li key={i}>
+                      <div class="row">
+                        {prio && <span class={`badge ${severityOf(prio)}`}>{prio}</span>}
+                        <span class="grow">
+                          {str(r, ['text', 'title', 'message']) ?? 'Unnamed recommendation'}
+                        </span>
+                        <span class="muted">{str(r, ['kind'])}</span>
+                      </div>
+                      {evidenceText(r.evidence).length > 0 && (
+                        <p class="muted mono">{evidenceText(r.evidence).join(' · ')}</p>
+                      )}
+                    </li>
+                  );
+                })}
+                {items.length > limit && <li class="muted">and {items.length - limit} more</li>}
+              </ul>
+            )}
+          </Panel>
+        );
+      }}
+    </Resolve>
+  );
+}
+
+export function Changes(props: { start: number; end: number; query?: string }) {
+  const { result, reload } = useApi(
+    (s) =>
+      api.sonde<Item>(
+        'changes',
+        {
+          from: props.start / 1000,
+          to: props.end / 1000,
+          limit: 20,
+          ...(props.query ? { query: props.query } : {}),
+        },
+        s,
+      ),
+    [props.start, props.end, props.query],
+  );
+  return (
+    <Resolve result={result} what="What changed" endpoint="/api/sonde/v1/changes" onRetry={reload}>
+      {(data) => {
+        const items = listOf(data, ['changes']);
+        if (!items.length)
+          return <p class="muted">No series changed notably in this window against the one before it.</p>;
+        return (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Series</th>
+                  <th scope="col" class="num">
+                    Before (median)
+                  </th>
+                  <th scope="col" class="num">
+                    During (median)
+                  </th>
+                  <th
+                    scope="col"
+                    class="num"
+                    title="Kolmogorov–Smirnov distance between the two windows: 0 same, 1 entirely different"
+                  >
+                    Change (KS D)
+                  </th>
+                  <th scope="col" class="num">
+                    p-value
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((c) => {
+                  const labels = labelsOf(c);
+                  const unit = guessUnit(labels?.__name__ ?? '');
+                  return (
+                    <tr key={seriesName(labels ?? {})}>
+                      <td class="wrap">{exploreLink(labels)}</td>
+                      <td class="num">{formatValue(num(c, ['medianBefore']), unit)}</td>
+                      <td class="num">{formatValue(num(c, ['medianDuring']), unit)}</td>
+                      <td class="num">{sig(num(c, ['d']) ?? Number.NaN, 2)}</td>
+                      <td class="num">{(num(c, ['p']) ?? Number.NaN).toExponential(1)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        );
+      }}
+    </Resolve>
   );
 }

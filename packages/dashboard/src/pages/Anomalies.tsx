@@ -1,6 +1,6 @@
 // Anomalies and changes: what is anomalous now and recently, and for a
 // chosen incident window, which series changed most.
-import { Insights } from '../components/Insights';
+import { Anomalies as AnomalyList, Changes } from '../components/Insights';
 import { TimeRangePicker, rangeFromParams } from '../components/TimeRange';
 import { setParams, useLocation } from '../lib/router';
 
@@ -18,8 +18,8 @@ export function Anomalies() {
         </div>
       </div>
       <div class="cols-2">
-        <Insights kind="anomalies" title="Anomalous now" limit={12} />
-        <Insights kind="anomalies" title="Recent anomalies (24 h)" params={{ window: '24h' }} limit={12} />
+        <AnomalyList title="Anomalous now (15 min)" limit={12} />
+        <AnomalyList title="Anomalous in the last 24 h" window="24h" limit={12} />
       </div>
       <section class="panel" aria-labelledby="changes-h">
         <div class="panel-head">
@@ -29,13 +29,9 @@ export function Anomalies() {
           </span>
         </div>
         <TimeRangePicker params={loc.params} onChange={(x) => setParams(x)} />
+        <p class="muted">Ranked changes, {range.label}:</p>
+        <Changes start={start} end={end} />
       </section>
-      <Insights
-        kind="changes"
-        title={`Ranked changes, ${range.label}`}
-        params={{ start: start / 1000, end: end / 1000 }}
-        limit={20}
-      />
     </section>
   );
 }

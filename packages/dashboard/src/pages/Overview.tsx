@@ -2,7 +2,7 @@
 // the app's traffic, slowest routes, alerts, anomalies, forecasts, advice.
 import { api, scalarOf, vectorRows } from '../api/client';
 import { ChartPanel } from '../components/ChartPanel';
-import { Insights } from '../components/Insights';
+import { Anomalies, Forecasts, Recommendations } from '../components/Insights';
 import { HealthPanel } from '../components/HealthPanel';
 import { RouteTable } from '../components/RouteTable';
 import { ActiveAlerts } from '../components/ActiveAlerts';
@@ -12,7 +12,7 @@ import { formatDuration } from '../lib/format';
 import { appQueries, hostVitals } from '../lib/queries';
 import { loadRoutes } from '../lib/routes';
 
-const WINDOW = 15 * 60_000;
+const WINDOW = 10 * 60_000;
 
 function HostLine() {
   const { result } = useApi((s) => api.query('node_uname_info', undefined, s), []);
@@ -120,11 +120,11 @@ export function Overview() {
       <AppSection />
       <div class="cols-2">
         <ActiveAlerts />
-        <Insights kind="anomalies" title="Anomalies now" />
+        <Anomalies title="Anomalies now" />
       </div>
       <div class="cols-2">
-        <Insights kind="forecast" title="Forecasts" />
-        <Insights kind="recommendations" title="Recommendations" />
+        <Forecasts />
+        <Recommendations />
       </div>
     </section>
   );
