@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { type SondeConfig, parseDuration } from '../config/index.js';
 import { type RemoteWriter, createRemoteWriters, forwardOnly, withForwarding } from '../forward/index.js';
-import { createQueryEngine } from '../query/index.js';
+import { createQueryEngine, engineOptionsFromConfig } from '../query/index.js';
 import type { QueryEngine } from '../query/types.js';
 import { createRemoteStore } from '../remote-store/index.js';
 import { type EmbeddedStorage, type Storage, openStorage } from '../storage/index.js';
@@ -66,7 +66,7 @@ export async function openDataPlane(config: SondeConfig, logger: Logger): Promis
   for (const w of writers) w.start();
   return {
     storage,
-    engine: remote?.engine ?? createQueryEngine(storage),
+    engine: remote?.engine ?? createQueryEngine(storage, engineOptionsFromConfig(config.query)),
     local,
     writers,
     mode: config.agent ? 'agent' : remote ? 'remote_store' : 'server',
