@@ -60,7 +60,7 @@ export interface DetectorConfig {
 
 /** The one configuration used for every series (and for the NAB figures). */
 export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
-  window: 256,
+  window: 128,
   warmup: 64,
   cusumK: 0.5,
   zClip: 4,
@@ -156,8 +156,8 @@ export class AnomalyDetector {
     let z = (x - med) / scale;
     const season = this.activeSeason(t);
     if (season) {
-      const e = season.expected(t);
-      if (!Number.isNaN(e)) z = (x - e) / Math.max(1.25 * season.deviation(t), scale * 0.05, 1e-12);
+      const r = season.residual(t, x);
+      if (!Number.isNaN(r)) z = r / Math.max(1.25 * season.deviation(t), scale * 0.05, 1e-12);
     }
     const zc = Math.min(c.zClip, Math.max(z, -c.zClip));
     let hi = win.quantile(1);

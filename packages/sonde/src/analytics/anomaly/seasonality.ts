@@ -73,6 +73,21 @@ export class SeasonalProfile {
     return a * (1 - frac) + b * frac;
   }
 
+  /**
+   * x's distance from the profile at t, tolerant to one bin of phase jitter:
+   * 0 anywhere between the two neighbouring bins' values, so a sharp daily edge
+   * that lands a few minutes early or late is not an anomaly; NaN until both have history.
+   */
+  residual(t: number, x: number): number {
+    const pos = this.phase(t) * this.bins - 0.5;
+    const i0 = Math.floor(pos);
+    const a = this.mean[(i0 + this.bins) % this.bins];
+    const b = this.mean[(i0 + 1) % this.bins];
+    if (x > a && x > b) return x - Math.max(a, b);
+    if (x < a && x < b) return x - Math.min(a, b);
+    return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : 0;
+  }
+
   /** Typical |residual| at t: its bin's scale, at least half the profile-wide one. */
   deviation(t: number): number {
     const code = this.devCode[this.binOf(t)];
