@@ -2,16 +2,7 @@
 // tsdb/db.go): recovery on open (blocks, checkpoint, log replay), the
 // appender, snapshots for queriers, the flush of the head into blocks at log
 // rotations, retention, deletion, stats and close.
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { EmbeddedAppender } from './appender.js';
@@ -19,23 +10,21 @@ import { buildBlocks } from './block-build.js';
 import { BlockReader, type CorruptChunkError } from './block-reader.js';
 import {
   type CheckpointCapture,
-  REC_HEAD,
   captureCheckpoint,
-  REC_STATE,
   listCheckpoints,
   readCheckpoint,
-  readHeadRecord,
-  readState,
   serializeCheckpoint,
   writeCheckpoint,
 } from './checkpoint.js';
-import { ByteReader, ByteWriter } from './chunkenc/varint.js';
+import { ByteWriter } from './chunkenc/varint.js';
 import { compactTier } from './compact.js';
 import { type CutSeries, Head } from './head.js';
-import { matchesAll } from './labels.js';
 import { type BlockEntry, SnapshotQuerier, type Tombstone } from './querier.js';
+import { type ReplayTarget, readFlushMarker, replayRecord, writeFlushMarker } from './recovery.js';
 import { type RetentionMs, blocksToDrop } from './retention.js';
-import { rangeOf } from './samples.js';
+import { computeStats } from './stats.js';
+import { readTombstones, writeTombstones } from './tombstones.js';
+import { mergeOutside } from './samples.js';
 import type { SeriesView } from './series.js';
 import type {
   AppendResult,
@@ -45,24 +34,9 @@ import type {
   Querier,
   Storage,
   StorageStats,
-  Tier,
-  TierStats,
 } from './types.js';
 import { type WalIo, Wal, frame, listSegments, readSegment, segmentName, syncDir } from './wal.js';
-import {
-  REC_DELETE,
-  REC_HISTOGRAMS,
-  REC_METADATA,
-  REC_SAMPLES,
-  REC_SERIES,
-  deleteRecord,
-  metadataRecord,
-  readDelete,
-  readHistograms,
-  readLabels,
-  readMetadata,
-  readSamples,
-} from './wal-records.js';
+import { deleteRecord, metadataRecord } from './wal-records.js';
 
 const DAY = 86_400_000;
 export const DEFAULT_RETENTION: RetentionMs = { raw: 15 * DAY, '1m': 90 * DAY, '1h': 730 * DAY };
@@ -173,15 +147,16 @@ class Db implements EmbeddedStorage {
     if (ckpt) {
       const read = readCheckpoint(this.dir, ckpt);
       if (read.corruptAt !== null) this.walFault(`checkpoint ${ckpt} is damaged at byte ${read.corruptAt}`);
-      for (const rec of read.records) this.replay(rec, null);
+      for (const rec of read.records) replayRecord(this.replayTarget(), rec, null);
     }
-    const flushed = this.readFlushed();
+    const flushed = readFlushMarker(this.dir);
     const segments = listSegments(this.walDir).filter((s) => s > ckpt);
+    const target = this.replayTarget();
     for (const seg of segments) {
       const read = readSegment(join(this.walDir, segmentName(seg)));
       const skipBefore = flushed && seg <= flushed.seg ? flushed.cut : null;
       for (const rec of read.records) {
-        this.replay(rec, skipBefore);
+        replayRecord(target, rec, skipBefore);
         replayed++;
       }
       if (read.corruptAt !== null) {
@@ -211,6 +186,26 @@ class Db implements EmbeddedStorage {
     }
   }
 
+  private replayTarget(): ReplayTarget {
+    return {
+      head: this.head,
+      meta: this.meta,
+      setLastCut: (cut) => {
+        this.lastCut = cut;
+      },
+      applyDelete: (refs, mint, maxt) => this.applyDelete(refs, mint, maxt, false),
+      fault: (msg) => this.walFault(msg),
+    };
+  }
+
+  private flushedSeg = 0;
+
+  private writeFlushed(seg: number, cut: number): void {
+    if (seg < this.flushedSeg) return;
+    this.flushedSeg = seg;
+    writeFlushMarker(this.dir, { seg, cut });
+  }
+
   private walFault(msg: string): void {
     this.faults.walCorruptRecords++;
     this.log.warn(msg);
@@ -222,7 +217,7 @@ class Db implements EmbeddedStorage {
       const path = join(this.blockDir, f);
       try {
         const reader = new BlockReader(path);
-        this.blocks.push({ reader, tombstones: this.readTombstones(path) });
+        this.blocks.push({ reader, tombstones: readTombstones(path, this.log) });
       } catch (err) {
         this.faults.corruptBlocks++;
         this.log.error(
@@ -239,123 +234,6 @@ class Db implements EmbeddedStorage {
 
   private sortBlocks(): void {
     this.blocks.sort((a, b) => a.reader.minT - b.reader.minT || a.reader.maxT - b.reader.maxT);
-  }
-
-  private readTombstones(path: string): Tombstone[] {
-    const file = `${path}.tomb`;
-    if (!existsSync(file)) return [];
-    try {
-      const raw = JSON.parse(readFileSync(file, 'utf8')) as {
-        refs: number[];
-        mint: number | null;
-        maxt: number | null;
-      }[];
-      return raw.map((t) => ({
-        refs: new Set(t.refs),
-        mint: t.mint ?? Number.NEGATIVE_INFINITY,
-        maxt: t.maxt ?? Number.POSITIVE_INFINITY,
-      }));
-    } catch (err) {
-      this.log.error({ err, file }, 'tombstone file unreadable');
-      return [];
-    }
-  }
-
-  private writeTombstones(entry: BlockEntry): void {
-    const path = `${entry.reader.path}.tomb`;
-    const body = JSON.stringify(
-      entry.tombstones.map((t) => ({
-        refs: [...t.refs],
-        mint: Number.isFinite(t.mint) ? t.mint : null,
-        maxt: Number.isFinite(t.maxt) ? t.maxt : null,
-      })),
-    );
-    writeFileSync(`${path}.tmp`, body, { flush: true });
-    renameSync(`${path}.tmp`, path);
-  }
-
-  private flushedSeg = 0;
-
-  private writeFlushed(seg: number, cut: number): void {
-    if (seg < this.flushedSeg) return;
-    this.flushedSeg = seg;
-    const path = join(this.dir, 'flushed.json');
-    writeFileSync(`${path}.tmp`, JSON.stringify({ seg, cut }), { flush: true });
-    renameSync(`${path}.tmp`, path);
-  }
-
-  private readFlushed(): { seg: number; cut: number } | null {
-    try {
-      return JSON.parse(readFileSync(join(this.dir, 'flushed.json'), 'utf8'));
-    } catch {
-      return null;
-    }
-  }
-
-  private replay(rec: Uint8Array, skipBefore: number | null): void {
-    const r = new ByteReader(rec, 1);
-    try {
-      switch (rec[0]) {
-        case REC_STATE: {
-          const st = readState(r);
-          this.head.nextRef = Math.max(this.head.nextRef, st.nextRef);
-          this.lastCut = st.lastCut;
-          break;
-        }
-        case REC_SERIES: {
-          const ref = r.uvarint();
-          const labels = readLabels(r);
-          if (!this.head.byRef.has(ref)) this.head.create(labels, ref);
-          break;
-        }
-        case REC_HEAD: {
-          const h = readHeadRecord(r);
-          const s = this.head.byRef.get(h.ref);
-          if (!s) break;
-          this.head.restore(s, h.chunks, h.open, h.ooo, h.ht, h.h);
-          s.maxT = h.maxT === -1 ? Number.NEGATIVE_INFINITY : h.maxT;
-          s.lastHi = h.lastHi;
-          s.lastLo = h.lastLo;
-          s.prev = h.prev;
-          s.hMaxT = h.hMaxT === -1 ? Number.NEGATIVE_INFINITY : h.hMaxT;
-          if (s.maxT > this.head.maxT) this.head.maxT = s.maxT;
-          break;
-        }
-        case REC_SAMPLES: {
-          const { refs, t, v } = readSamples(r);
-          const words = new Uint32Array(v.buffer);
-          for (let i = 0; i < refs.length; i++) {
-            if (skipBefore !== null && t[i] < skipBefore) continue;
-            const s = this.head.byRef.get(refs[i]);
-            if (s) this.head.appendFloat(s, t[i], words[2 * i + 1], words[2 * i]);
-          }
-          break;
-        }
-        case REC_HISTOGRAMS: {
-          const { refs, t, h } = readHistograms(r);
-          for (let i = 0; i < refs.length; i++) {
-            if (skipBefore !== null && t[i] < skipBefore) continue;
-            const s = this.head.byRef.get(refs[i]);
-            if (s) this.head.appendHistogram(s, t[i], h[i]);
-          }
-          break;
-        }
-        case REC_DELETE: {
-          const d = readDelete(r);
-          this.applyDelete(d.refs, d.mint, d.maxt, false);
-          break;
-        }
-        case REC_METADATA: {
-          const m = readMetadata(r);
-          this.meta.set(m.metric, m.meta);
-          break;
-        }
-        default:
-          this.walFault(`unknown log record type ${rec[0]} skipped`);
-      }
-    } catch (err) {
-      this.walFault(`unreadable log record skipped: ${(err as Error).message}`);
-    }
   }
 
   // ---- writes ----
@@ -442,7 +320,7 @@ class Db implements EmbeddedStorage {
     this.blocks = this.blocks.map((b) => {
       if (!refs.some((r) => b.reader.has(r))) return b;
       const next = { reader: b.reader, tombstones: [...b.tombstones, tomb] };
-      if (persist) this.writeTombstones(next);
+      if (persist) writeTombstones(next);
       return next;
     });
     this.deletesSinceFlush.push(tomb);
@@ -559,7 +437,7 @@ class Db implements EmbeddedStorage {
     }
     const late = this.deletesSinceFlush.slice(deletesBefore);
     const entries: BlockEntry[] = built.map((b) => ({ reader: new BlockReader(b.path), tombstones: late }));
-    for (const e of entries) if (late.length) this.writeTombstones(e);
+    for (const e of entries) if (late.length) writeTombstones(e);
     this.blocks = [...this.blocks, ...entries];
     this.sortBlocks();
     this.pending = this.pending.filter((p) => p !== data);
@@ -652,45 +530,14 @@ class Db implements EmbeddedStorage {
   }
 
   stats(): StorageStats {
-    const tiers: TierStats[] = (['raw', '1m', '1h'] as Tier[]).map((tier, id) => {
-      const bs = this.blocks.filter((b) => b.reader.tier === id);
-      return {
-        tier,
-        retentionMs: this.retention[tier],
-        bytesOnDisk: bs.reduce((n, b) => n + b.reader.bytes, 0),
-        samples: bs.reduce((n, b) => n + b.reader.samples, 0),
-        oldestMs: bs.length ? Math.min(...bs.map((b) => b.reader.minT)) : null,
-        newestMs: bs.length ? Math.max(...bs.map((b) => b.reader.maxT)) : null,
-      };
-    });
-    let headSeries = 0;
-    let headOldest = Number.POSITIVE_INFINITY;
-    for (const s of this.head.byRef.values()) {
-      if (!s.hasData) continue;
-      headSeries++;
-      const first = s.chunks.length ? s.chunks[0].minT : s.n ? s.t[0] : s.ooo ? s.ooo.t[0] : s.ht[0];
-      if (first < headOldest) headOldest = first;
-    }
-    const raw = tiers[0];
-    const wal = this.walBytes();
-    const bytesOnDisk = tiers.reduce((n, t) => n + t.bytesOnDisk, 0) + wal;
-    const oldest = Math.min(raw.oldestMs ?? Number.POSITIVE_INFINITY, headOldest);
-    const newest = Math.max(raw.newestMs ?? Number.NEGATIVE_INFINITY, this.head.maxT);
-    const names = this.head.postings.valueCounts('__name__').sort((a, b) => b[1] - a[1]);
-    const labels = this.head.postings.nameCardinalities().sort((a, b) => b[1] - a[1]);
-    return {
-      series: this.head.byRef.size,
-      headSeries,
-      samplesAppended: this.appended,
-      bytesOnDisk,
-      bytesPerSample: raw.samples ? raw.bytesOnDisk / raw.samples : 0,
-      oldestMs: Number.isFinite(oldest) ? oldest : null,
-      newestMs: Number.isFinite(newest) ? newest : null,
-      tiers,
-      rejected: { ...this.rejected },
-      topMetrics: names.slice(0, 10).map(([name, series]) => ({ name, series })),
-      topLabels: labels.slice(0, 10).map(([name, values]) => ({ name, values })),
-    };
+    return computeStats(
+      this.blocks,
+      this.head,
+      this.retention,
+      this.walBytes(),
+      this.appended,
+      this.rejected,
+    );
   }
 
   private checkOpen(): void {
@@ -731,25 +578,9 @@ class Db implements EmbeddedStorage {
   }
 }
 
-function mergeOutside(run: ReturnType<typeof rangeOf>, mint: number, maxt: number) {
-  const a = rangeOf(run, Number.NEGATIVE_INFINITY, mint - 1e-3);
-  const b = rangeOf(run, maxt + 1e-3, Number.POSITIVE_INFINITY);
-  if (b.t.length === 0) return a;
-  if (a.t.length === 0) return b;
-  const t = new Float64Array(a.t.length + b.t.length);
-  const v = new Float64Array(t.length);
-  t.set(a.t);
-  t.set(b.t, a.t.length);
-  new Uint32Array(v.buffer).set(new Uint32Array(a.v.buffer, a.v.byteOffset, a.v.length * 2));
-  new Uint32Array(v.buffer).set(new Uint32Array(b.v.buffer, b.v.byteOffset, b.v.length * 2), a.v.length * 2);
-  return { t, v };
-}
-
 /** Opens (creating if needed) the embedded store in `options.dir`, recovering what is there. */
 export async function openStorage(options: OpenStorageOptions): Promise<EmbeddedStorage> {
   const db = new Db(options);
   db.open();
   return db;
 }
-
-export { matchesAll };

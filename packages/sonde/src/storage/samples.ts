@@ -158,3 +158,18 @@ export function insertSample(run: Samples | null, t: number, hi: number, lo: num
   w[2 * at + 1] = hi;
   return { t: nt, v: nv };
 }
+
+/** The samples outside [mint, maxt]. */
+export function mergeOutside(run: Samples, mint: number, maxt: number): Samples {
+  const a = rangeOf(run, Number.NEGATIVE_INFINITY, mint - 1e-3);
+  const b = rangeOf(run, maxt + 1e-3, Number.POSITIVE_INFINITY);
+  if (b.t.length === 0) return a;
+  if (a.t.length === 0) return b;
+  const t = new Float64Array(a.t.length + b.t.length);
+  const v = new Float64Array(t.length);
+  t.set(a.t);
+  t.set(b.t, a.t.length);
+  new Uint32Array(v.buffer).set(new Uint32Array(a.v.buffer, a.v.byteOffset, a.v.length * 2));
+  new Uint32Array(v.buffer).set(new Uint32Array(b.v.buffer, b.v.byteOffset, b.v.length * 2), a.v.length * 2);
+  return { t, v };
+}
