@@ -7,6 +7,7 @@ import { AnomalyDetector } from './ensemble.js';
 import { RollingWindow } from './rolling-window.js';
 import { SeasonalProfile } from './seasonality.js';
 import { anomalyScore, scoreSeries } from './series.js';
+import { TransitionSurprise } from './sequence.js';
 import { TailCalibrator } from './tail-calibrator.js';
 
 const DAY = 86_400_000;
@@ -159,5 +160,17 @@ describe('detect CSV', () => {
     assert.equal(n, 400);
     assert.ok(out[351].endsWith(',1'), out[351]);
     assert.ok(anomalies >= 1);
+  });
+});
+
+describe('TransitionSurprise', () => {
+  it('learns a repeating pattern and is surprised when it breaks', () => {
+    const seq = new TransitionSurprise(4, 1);
+    const cycle = [0.1, 0.9, 0.1, 0.9];
+    let learned = 0;
+    for (let i = 0; i < 400; i++) learned = seq.update(cycle[i % 4]);
+    const broken = seq.update(0.9); // the last point was high: high after high was never seen
+    assert.ok(learned < 0.1, `surprise on the learned pattern ${learned}`);
+    assert.ok(broken > 3, `surprise on the break ${broken}`);
   });
 });

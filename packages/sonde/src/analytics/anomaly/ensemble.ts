@@ -1,6 +1,6 @@
 // The online anomaly detector for one series: causal (a point is scored with
 // the state built from earlier points only, then learned), bounded memory
-// (~4 KiB), about a microsecond per point. Four detectors vote:
+// (< 4 KiB), a few microseconds per point. Five detectors vote:
 //   spike   — robust z-score of the point against the rolling median/MAD, or
 //             against the seasonal profile when a daily/weekly period is detected;
 //   extreme — how far the point lies beyond the range seen so far: the rolling
@@ -8,7 +8,10 @@
 //             that relaxes toward the median over ~envTau points (a new
 //             high for the week, not just for the window);
 //   shift   — two-sided CUSUM of the clipped z-scores (level shifts);
-//   spread  — short-term RMS of the clipped z-scores (variance changes).
+//   spread  — short-term RMS of the clipped z-scores (variance changes);
+//   sequence — smoothed surprise of a level-to-level transition model over
+//             the point's rank in the window (a pattern the series never
+//             follows, even within its usual range; see sequence.ts).
 // Each detector's value is judged against that series' own history of it
 // (TailCalibrator): the alarm level is the larger of margin × its 99th
 // percentile and its 99.9th percentile, never below an absolute floor. So one global configuration fits calm and wild series.
@@ -22,6 +25,7 @@
 import { Cusum } from './cusum.js';
 import { RollingWindow } from './rolling-window.js';
 import { SeasonalProfile, type SeasonalOptions } from './seasonality.js';
+import { TransitionSurprise } from './sequence.js';
 import { TailCalibrator } from './tail-calibrator.js';
 
 export interface DetectorConfig {
@@ -47,6 +51,10 @@ export interface DetectorConfig {
   readonly minExtreme: number;
   readonly minShift: number;
   readonly minSpread: number;
+  readonly minSequence: number;
+  /** Rank levels of the transition model (its table is levels² counters) and the EWMA weight of its surprise. */
+  readonly seqLevels: number;
+  readonly seqAlpha: number;
   /** Points over which the all-history high/low envelope relaxes back toward the median (0: off). */
   readonly envTau: number;
   /** The alarm level relaxes from 1 toward quietFloor while no alarm is raised, over ~quietTau points; an alarm resets it. */
@@ -73,6 +81,9 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   minExtreme: 0.2,
   minShift: 8,
   minSpread: 2.5,
+  minSequence: 3,
+  seqLevels: 16,
+  seqAlpha: 0.1,
   envTau: 8000,
   quietFloor: 0.8,
   quietTau: 4000,
@@ -83,7 +94,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   ],
 };
 
-export type Detector = 'spike' | 'extreme' | 'shift' | 'spread' | 'none';
+export type Detector = 'spike' | 'extreme' | 'shift' | 'spread' | 'sequence' | 'none';
 
 export interface AnomalyPoint {
   /** Ensemble score in [0,1); ≥ 0.5 is anomalous. */
@@ -102,6 +113,7 @@ export class AnomalyDetector {
   private readonly seasons: SeasonalProfile[];
   private readonly cusum: Cusum;
   private readonly cal: TailCalibrator[];
+  private readonly seq: TransitionSurprise;
   private spread2 = 1;
   private alarmLevel = 1;
   private envHi = Number.NaN;
@@ -116,13 +128,15 @@ export class AnomalyDetector {
     this.win = new RollingWindow(c.window);
     this.seasons = c.seasons.map((s) => new SeasonalProfile(s));
     this.cusum = new Cusum(c.cusumK);
-    this.cal = [0, 1, 2, 3].map(() => new TailCalibrator(c.calibrationMemory));
+    this.cal = [0, 1, 2, 3, 4].map(() => new TailCalibrator(c.calibrationMemory));
+    this.seq = new TransitionSurprise(c.seqLevels, c.seqAlpha);
   }
 
   /** Bytes of state kept for the series (typed arrays plus fixed fields). */
   get bytes(): number {
     let b = this.win.bytes + 104; // scalar fields, the CUSUM, the envelope, the alarm level
     for (const k of this.cal) b += k.bytes;
+    b += this.seq.bytes;
     for (const s of this.seasons) b += s.bytes;
     return b;
   }
@@ -180,10 +194,11 @@ export class AnomalyDetector {
     const shift = this.cusum.update(zc);
     this.spread2 += c.spreadAlpha * (zc * zc - this.spread2);
     const spread = Math.sqrt(this.spread2);
+    const surprise = this.seq.update(win.rank(x));
 
     let out = NONE;
     if (this.seen >= c.warmup) {
-      const [kSpike, kExtreme, kShift, kSpread] = this.cal;
+      const [kSpike, kExtreme, kShift, kSpread, kSeq] = this.cal;
       const level = (k: TailCalibrator, floor: number) =>
         Math.max(floor, c.margin * k.quantile(c.tailQuantile), k.quantile(c.peakQuantile));
       let ratio = spike / level(kSpike, c.minSpike);
@@ -194,6 +209,8 @@ export class AnomalyDetector {
       if (rShift > ratio) [ratio, by] = [rShift, 'shift'];
       const rSpread = spread / level(kSpread, c.minSpread);
       if (rSpread > ratio) [ratio, by] = [rSpread, 'spread'];
+      const rSeq = surprise / level(kSeq, c.minSequence);
+      if (rSeq > ratio) [ratio, by] = [rSeq, 'sequence'];
       this.alarmLevel = c.quietFloor + (this.alarmLevel - c.quietFloor) * (1 - 1 / c.quietTau);
       ratio /= this.alarmLevel;
       const flag = ratio >= 1 && this.sinceFlag > c.refractory;
@@ -208,6 +225,7 @@ export class AnomalyDetector {
     this.cal[1].add(extreme);
     this.cal[2].add(shift);
     this.cal[3].add(spread);
+    this.cal[4].add(surprise);
     win.push(x);
     for (const s of this.seasons) s.learn(t, x, x - med);
     this.seen++;

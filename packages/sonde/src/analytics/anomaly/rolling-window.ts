@@ -88,6 +88,17 @@ export class RollingWindow {
     return this.n ? s / this.n : Number.NaN;
   }
 
+  /** x's mid-rank among the window's values, in [0,1] (0.5 when empty). */
+  rank(x: number): number {
+    const n = this.n;
+    if (n === 0) return 0.5;
+    const f = Math.fround(x);
+    const lo = this.lowerBound(f);
+    let hi = lo;
+    while (hi < n && this.sorted[hi] === f) hi++;
+    return (lo + hi) / (2 * n);
+  }
+
   /** The most recent value pushed `back` steps ago (0 = last). */
   recent(back: number): number {
     return this.ring[(this.head - 1 - back + 2 * this.capacity) % this.capacity];
