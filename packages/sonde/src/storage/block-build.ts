@@ -9,6 +9,7 @@ import {
   type ChunkToWrite,
   KIND_FLOAT,
   KIND_HISTOGRAM,
+  KIND_HISTOGRAM_ROLLUP,
   KIND_ROLLUP,
   type TierId,
 } from './block-writer.js';
@@ -18,6 +19,7 @@ import { encodeValues } from './chunkenc/values.js';
 import { ByteWriter } from './chunkenc/varint.js';
 import type { CutSeries } from './head.js';
 import { type RollupPoints, TIER_RES, computeRollup, encodeRollup } from './rollup.js';
+import { type HistogramRollup, computeHistogramRollup, encodeHistogramRollup } from './rollup-histogram.js';
 import type { Samples } from './series.js';
 import type { HistogramSample } from './types.js';
 
@@ -67,6 +69,14 @@ export function rollupChunks(p: RollupPoints): ChunkToWrite[] {
   return [{ kind: KIND_ROLLUP, minT: p.t[0], maxT: p.t[n - 1], n, columns: encodeRollup(p) }];
 }
 
+export function histogramRollupChunks(p: HistogramRollup): ChunkToWrite[] {
+  const n = p.t.length;
+  if (n === 0) return [];
+  return [
+    { kind: KIND_HISTOGRAM_ROLLUP, minT: p.t[0], maxT: p.t[n - 1], n, columns: encodeHistogramRollup(p) },
+  ];
+}
+
 export interface BuiltBlock {
   readonly path: string;
   readonly tier: TierId;
@@ -97,9 +107,13 @@ export async function buildBlocks(dir: string, cut: ReadonlyMap<number, CutSerie
     for (const ref of refs) {
       const c = cut.get(ref)!;
       writers[0].addSeries(ref, [...floatChunks(c.floats), ...histogramChunks(c.ht, c.h)]);
-      if (c.floats.t.length) {
-        writers[1].addSeries(ref, rollupChunks(computeRollup(c.floats, c.prev, TIER_RES['1m'])));
-        writers[2].addSeries(ref, rollupChunks(computeRollup(c.floats, c.prev, TIER_RES['1h'])));
+      for (const [tier, res] of [
+        [1, TIER_RES['1m']],
+        [2, TIER_RES['1h']],
+      ] as const) {
+        const chunks = c.floats.t.length ? rollupChunks(computeRollup(c.floats, c.prev, res)) : [];
+        if (c.ht.length) chunks.push(...histogramRollupChunks(computeHistogramRollup(c.ht, c.h, res)));
+        writers[tier].addSeries(ref, chunks);
       }
       if (performance.now() - since > 8) {
         await yieldNow();

@@ -18,6 +18,7 @@ export const FOOTER_BYTES = 16;
 export const KIND_FLOAT = 0;
 export const KIND_HISTOGRAM = 1;
 export const KIND_ROLLUP = 2;
+export const KIND_HISTOGRAM_ROLLUP = 3;
 
 export type TierId = 0 | 1 | 2;
 

@@ -3,13 +3,20 @@
 // 1 day then 30 days for 1h) once the window is complete. Samples are re-read, deduplicated, stripped of deleted ranges
 // and re-encoded into longer chunks; the inputs are deleted after the merged
 // block is in place (a crash in between leaves duplicates that reads drop).
-import { floatChunks, histogramChunks, blockPath, rollupChunks } from './block-build.js';
+import {
+  blockPath,
+  floatChunks,
+  histogramChunks,
+  histogramRollupChunks,
+  rollupChunks,
+} from './block-build.js';
 import { CorruptChunkError } from './block-reader.js';
 import {
   BlockWriter,
   type ChunkToWrite,
   KIND_FLOAT,
   KIND_HISTOGRAM,
+  KIND_HISTOGRAM_ROLLUP,
   KIND_ROLLUP,
   type TierId,
 } from './block-writer.js';
@@ -18,6 +25,7 @@ import { decodeTimestamps } from './chunkenc/timestamps.js';
 import { ByteReader } from './chunkenc/varint.js';
 import { type BlockEntry, type Tombstone, decodeFloat, dropTombstoned } from './querier.js';
 import { type RollupPoints, TIER_RES, decodeRollup, mergeRollups } from './rollup.js';
+import { type HistogramRollup, decodeHistogramRollup, mergeHistogramRollups } from './rollup-histogram.js';
 import { mergeRuns, rangeOf } from './samples.js';
 import type { Samples } from './series.js';
 import type { HistogramSample } from './types.js';
@@ -79,6 +87,7 @@ export async function compactTier(
     for (const ref of sorted) {
       const floats: Samples[] = [];
       const rollups: RollupPoints[] = [];
+      const hRollups: HistogramRollup[] = [];
       const ht: number[] = [];
       const hs: HistogramSample[] = [];
       for (const b of inputs) {
@@ -94,6 +103,11 @@ export async function compactTier(
           else if (c.kind === KIND_ROLLUP) {
             const res = TIER_RES[tier === 1 ? '1m' : '1h'];
             rollups.push(dropTombstoned(decodeRollup(cols, c.n), ref, b.tombstones, res));
+          } else if (c.kind === KIND_HISTOGRAM_ROLLUP) {
+            const p = decodeHistogramRollup(cols, c.n);
+            const res = TIER_RES[tier === 1 ? '1m' : '1h'];
+            const keep = p.t.map((t) => !deleted(t, ref, b.tombstones, res));
+            hRollups.push({ t: p.t.filter((_, i) => keep[i]), h: p.h.filter((_, i) => keep[i]) });
           } else if (c.kind === KIND_HISTOGRAM) {
             const t = new Float64Array(c.n);
             decodeTimestamps(new ByteReader(cols[0]), t, 0);
@@ -120,6 +134,7 @@ export async function compactTier(
         chunks.push(...histogramChunks(t2, h2));
       }
       if (rollups.length) chunks.push(...rollupChunks(mergeRollups(rollups)));
+      if (hRollups.length) chunks.push(...histogramRollupChunks(mergeHistogramRollups(hRollups)));
       out.addSeries(ref, chunks);
       if (performance.now() - since > 8) {
         await yieldNow();

@@ -5,7 +5,13 @@
 // are decoded; a corrupt chunk is reported and skipped.
 import { type BlockReader, type ChunkRef, CorruptChunkError, type TsColumn } from './block-reader.js';
 import { wordsOf } from './chunkenc/float-bits.js';
-import { KIND_FLOAT, KIND_HISTOGRAM, KIND_ROLLUP, type TierId } from './block-writer.js';
+import {
+  KIND_FLOAT,
+  KIND_HISTOGRAM,
+  KIND_HISTOGRAM_ROLLUP,
+  KIND_ROLLUP,
+  type TierId,
+} from './block-writer.js';
 import { decodeHistograms } from './chunkenc/chunk-histogram.js';
 import { decodeTimestamps } from './chunkenc/timestamps.js';
 import { decodeValues } from './chunkenc/values.js';
@@ -20,6 +26,13 @@ import {
   mergeRollups,
   rollupRange,
 } from './rollup.js';
+import {
+  type HistogramRollup,
+  computeHistogramRollup,
+  decodeHistogramRollup,
+  histogramRollupRange,
+  mergeHistogramRollups,
+} from './rollup-histogram.js';
 import { mergeRuns, rangeOf, viewFloats, viewHistograms } from './samples.js';
 import { NO_SAMPLES, type Samples, type SeriesView } from './series.js';
 import type {
@@ -297,9 +310,45 @@ export class SnapshotQuerier implements Querier {
         parts.push(computeRollup(all, v.prev, res));
       }
       const p = rollupRange(mergeRollups(parts), mint, maxt, res);
-      if (p.t.length === 0) continue;
-      yield { labels, resolutionMs: res, ...p };
+      const hp = histogramRollupRange(this.histogramRollup(ref, tier, mint, maxt, v), mint, maxt, res);
+      if (hp.t.length === 0) {
+        if (p.t.length) yield { labels, resolutionMs: res, ...p };
+        continue;
+      }
+      yield { labels, resolutionMs: res, ...withHistograms(p, hp) };
     }
+  }
+
+  private histogramRollup(
+    ref: number,
+    tier: Exclude<Tier, 'raw'>,
+    mint: number,
+    maxt: number,
+    v: SeriesView | undefined,
+  ): HistogramRollup {
+    const res = TIER_RES[tier];
+    const parts: HistogramRollup[] = [];
+    for (const { entry, chunk, cols } of this.blockChunks(
+      ref,
+      TIER_ID[tier],
+      mint,
+      maxt + res,
+      KIND_HISTOGRAM_ROLLUP,
+    )) {
+      try {
+        const p = decodeHistogramRollup(cols, chunk.n);
+        const keep = p.t.map((t) => !tombstoned(t, ref, entry.tombstones, res));
+        parts.push({ t: p.t.filter((_, i) => keep[i]), h: p.h.filter((_, i) => keep[i]) });
+      } catch (err) {
+        this.onCorrupt(new CorruptChunkError(entry.reader.path, ref, (err as Error).message));
+      }
+    }
+    for (const p of this.snap.pending) {
+      const c = p.get(ref);
+      if (c?.ht.length) parts.push(computeHistogramRollup(c.ht, c.h, res));
+    }
+    if (v?.hn) parts.push(computeHistogramRollup(v.ht.slice(0, v.hn), v.h.slice(0, v.hn), res));
+    return mergeHistogramRollups(parts);
   }
 
   labelNames(matchers?: readonly Matcher[]): string[] {
@@ -330,6 +379,28 @@ export class SnapshotQuerier implements Querier {
     this.closed = true;
     this.onClose();
   }
+}
+
+/** Float rollup points and histogram rollup points on the union of their bucket ends. */
+function withHistograms(
+  p: RollupPoints,
+  hp: HistogramRollup,
+): RollupPoints & { h: (HistogramSample | null)[] } {
+  const ends = [...new Set([...p.t, ...hp.t])].sort((a, b) => a - b);
+  const fi = new Map(Array.from(p.t, (t, i) => [t, i]));
+  const hi = new Map(hp.t.map((t, i) => [t, i]));
+  const col = (f: Float64Array, dflt: number) =>
+    Float64Array.from(ends, (t) => (fi.has(t) ? f[fi.get(t)!] : dflt));
+  return {
+    t: Float64Array.from(ends),
+    min: col(p.min, Number.NaN),
+    max: col(p.max, Number.NaN),
+    sum: col(p.sum, Number.NaN),
+    count: col(p.count, 0),
+    last: col(p.last, Number.NaN),
+    increase: col(p.increase, Number.NaN),
+    h: ends.map((t) => (hi.has(t) ? hp.h[hi.get(t)!] : null)),
+  };
 }
 
 /** Splits a concatenation of sorted runs back into its sorted runs. */

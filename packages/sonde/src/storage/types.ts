@@ -106,6 +106,12 @@ export interface RollupData {
   readonly count: Float64Array;
   readonly last: Float64Array;
   readonly increase: Float64Array;
+  /**
+   * Histogram series only: the last (cumulative) histogram of each bucket,
+   * null where the bucket had float samples only. The float columns of a
+   * bucket with histograms only are count 0 and NaN.
+   */
+  readonly h?: readonly (HistogramSample | null)[];
 }
 
 export interface SelectHints {

@@ -97,6 +97,37 @@ describe('read consistency', () => {
     await db.close();
   });
 
+  it('rolls histogram series up: the last cumulative histogram per bucket, from head and blocks alike', async () => {
+    const dir = await tempDir();
+    const db = await openStorage({ dir, maintenanceIntervalMs: 0, now: () => 0 });
+    const a = db.appender();
+    const hist = (n: number) => ({
+      schema: 0,
+      zeroThreshold: 0,
+      zeroCount: 0,
+      count: n,
+      sum: n / 2,
+      positive: { offset: 0, counts: [n] },
+      negative: { offset: 0, counts: [] },
+    });
+    for (let i = 0; i < 180; i++) a.appendHistogram({ __name__: 'lat' }, i * 1000, hist(i));
+    await a.commit();
+    const read = () => {
+      const q = db.querier();
+      const [r] = [...q.selectRollup([{ type: '=', name: '__name__', value: 'lat' }], 0, 180_000, '1m')];
+      q.close();
+      return { t: Array.from(r.t), counts: r.h?.map((h) => h?.count), floatCount: Array.from(r.count) };
+    };
+    const want = { t: [60_000, 120_000, 180_000], counts: [59, 119, 179], floatCount: [0, 0, 0] };
+    assert.deepEqual(read(), want);
+    await db.flush(90_000);
+    assert.deepEqual(read(), want, 'a bucket split across a flush merges back');
+    await db.flush();
+    await db.compact();
+    assert.deepEqual(read(), want);
+    await db.close();
+  });
+
   it('a size cap deletes the oldest raw blocks first, keeping the newest', async () => {
     const dir = await tempDir();
     const db = await openStorage({ dir, maintenanceIntervalMs: 0, now: () => 0, blockRangeMs: 60_000 });
