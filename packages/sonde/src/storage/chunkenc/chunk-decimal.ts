@@ -161,14 +161,7 @@ export function decodeDecimal(
     excLo[j] = r.u32();
     excHi[j] = r.u32();
   }
-  decodeInts(r, n, out, at);
-  if (K > 0) {
-    const p = POW10[K];
-    for (let i = at; i < at + n; i++) out[i] = out[i] / p;
-  } else if (K < 0) {
-    const p = POW10[-K];
-    for (let i = at; i < at + n; i++) out[i] = out[i] * p;
-  }
+  decodeInts(r, n, out, at, K > 0 ? POW10[K] : 1, K < 0 ? POW10[-K] : 1);
   for (let j = 0; j < nexc; j++) {
     const i = at + excIdx[j];
     words[2 * i] = excLo[j];

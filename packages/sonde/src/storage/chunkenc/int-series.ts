@@ -52,8 +52,18 @@ export function encodeInts(w: ByteWriter, xs: Ints, from: number, to: number): v
   }
 }
 
-/** Reads n integers into out[at..at+n), advancing the reader past them. */
-export function decodeInts(r: ByteReader, n: number, out: Float64Array | number[], at: number): void {
+/**
+ * Reads n integers into out[at..at+n), advancing the reader past them; with a
+ * scale, stores x / 10^k (scale > 0) or x · 10^-k (scale < 0) instead, in the same pass.
+ */
+export function decodeInts(
+  r: ByteReader,
+  n: number,
+  out: Float64Array | number[],
+  at: number,
+  divide = 1,
+  multiply = 1,
+): void {
   const order = r.u8();
   if (order > 2) throw new RangeError(`corrupt integer run (order ${order})`);
   const b = r.buf;
@@ -85,7 +95,7 @@ export function decodeInts(r: ByteReader, n: number, out: Float64Array | number[
       d += v;
       x = prev + d;
     }
-    out[at + i] = x;
+    out[at + i] = divide !== 1 ? x / divide : multiply !== 1 ? x * multiply : x;
     prev = x;
   }
   r.pos = p;
