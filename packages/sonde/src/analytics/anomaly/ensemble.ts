@@ -31,7 +31,7 @@ import { TailCalibrator } from './tail-calibrator.js';
 export interface DetectorConfig {
   /** Points in the rolling median/MAD window. */
   readonly window: number;
-  /** Points before any score is given. */
+  /** Points before any score is given; the calibrators learn from the point the window is full, so keep it above `window`. */
   readonly warmup: number;
   /** CUSUM allowance in robust sigmas. */
   readonly cusumK: number;
@@ -69,7 +69,7 @@ export interface DetectorConfig {
 /** The one configuration used for every series (and for the NAB figures). */
 export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   window: 128,
-  warmup: 64,
+  warmup: 192,
   cusumK: 0.5,
   zClip: 4,
   spreadAlpha: 0.1,
@@ -221,11 +221,15 @@ export class AnomalyDetector {
       }
       out = { score: ratio / (1 + ratio), flag, by };
     }
-    this.cal[0].add(spike);
-    this.cal[1].add(extreme);
-    this.cal[2].add(shift);
-    this.cal[3].add(spread);
-    this.cal[4].add(surprise);
+    // Until the window is full its median and scale are estimates from a few points, and the detector
+    // values they give are inflated; learning them would set this series' alarm levels too high for good.
+    if (win.size >= c.window) {
+      this.cal[0].add(spike);
+      this.cal[1].add(extreme);
+      this.cal[2].add(shift);
+      this.cal[3].add(spread);
+      this.cal[4].add(surprise);
+    }
     win.push(x);
     for (const s of this.seasons) s.learn(t, x, x - med);
     this.seen++;
