@@ -20,7 +20,7 @@
 // `flag` marks the onset of an anomalous episode: after a flag the detector
 // stays quiet for `refractory` points (one alert per incident). The longer a
 // series has been quiet, the lower the bar: the alarm level relaxes from 1 to
-// quietFloor (0.8) over ~quietTau points and returns to 1 at each alarm, so a
+// quietFloor (0.85) over ~quietTau points and returns to 1 at each alarm, so a
 // calm series gets attention sooner and a chatty one is held to its record.
 import { Cusum } from './cusum.js';
 import { RollingWindow } from './rolling-window.js';
@@ -75,7 +75,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   spreadAlpha: 0.1,
   calibrationMemory: 10_000,
   tailQuantile: 0.99,
-  margin: 1.15,
+  margin: 1.2,
   peakQuantile: 0.999,
   minSpike: 5,
   minExtreme: 0.2,
@@ -85,7 +85,7 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   seqLevels: 16,
   seqAlpha: 0.1,
   envTau: 8000,
-  quietFloor: 0.8,
+  quietFloor: 0.85,
   quietTau: 4000,
   refractory: 100,
   seasons: [
