@@ -467,14 +467,30 @@ class Db implements EmbeddedStorage {
     return this.maintaining;
   }
 
-  async compact(): Promise<void> {
+  private compacting: Promise<void> | null = null;
+
+  compact(): Promise<void> {
+    this.compacting ??= this.compactOnce().finally(() => {
+      this.compacting = null;
+    });
+    return this.compacting;
+  }
+
+  private async compactOnce(): Promise<void> {
     for (const tier of [0, 1, 2] as const) {
       const merged = await compactTier(this.blockDir, tier, this.blocks, this.lastCut);
       if (!merged) continue;
-      const entry: BlockEntry = { reader: new BlockReader(merged.path), tombstones: [] };
-      this.blocks = [...this.blocks.filter((b) => !merged.inputs.includes(b)), entry];
+      // entries are replaced when deletions land meanwhile: match inputs by their reader, and carry
+      // over the tombstones added while the merge ran (the earlier ones are applied in it)
+      const inputs = new Set(merged.inputs.map((b) => b.reader));
+      const applied = new Set(merged.inputs.flatMap((b) => b.tombstones));
+      const current = this.blocks.filter((b) => inputs.has(b.reader));
+      const tombstones = [...new Set(current.flatMap((b) => b.tombstones))].filter((t) => !applied.has(t));
+      const entry: BlockEntry = { reader: new BlockReader(merged.path), tombstones };
+      if (tombstones.length) writeTombstones(entry);
+      this.blocks = [...this.blocks.filter((b) => !inputs.has(b.reader)), entry];
       this.sortBlocks();
-      for (const old of merged.inputs) this.dropBlock(old);
+      for (const old of current) this.dropBlock(old);
     }
   }
 
