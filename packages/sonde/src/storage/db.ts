@@ -478,7 +478,18 @@ class Db implements EmbeddedStorage {
 
   private async compactOnce(): Promise<void> {
     for (const tier of [0, 1, 2] as const) {
-      const merged = await compactTier(this.blockDir, tier, this.blocks, this.lastCut);
+      // the blocks being read stay open even if retention drops them meanwhile
+      const reading = this.blocks.filter((b) => b.reader.tier === tier);
+      for (const b of reading) b.reader.users++;
+      let merged: Awaited<ReturnType<typeof compactTier>>;
+      try {
+        merged = await compactTier(this.blockDir, tier, reading, this.lastCut);
+      } finally {
+        for (const b of reading) {
+          b.reader.users--;
+          if (b.reader.dropped && b.reader.users === 0) b.reader.close();
+        }
+      }
       if (!merged) continue;
       // entries are replaced when deletions land meanwhile: match inputs by their reader, and carry
       // over the tombstones added while the merge ran (the earlier ones are applied in it)
