@@ -13,7 +13,8 @@
 //             the point's rank in the window (a pattern the series never
 //             follows, even within its usual range; see sequence.ts).
 // Each detector's value is judged against that series' own history of it
-// (TailCalibrator): the alarm level is the larger of margin × its 99th
+// (TailCalibrator; the spike z against the seasonal profile and against the
+// rolling median have separate histories, as they measure different things): the alarm level is the larger of margin × its 99th
 // percentile and its 99.9th percentile, never below an absolute floor. So one global configuration fits calm and wild series.
 // The ensemble score is ratio/(1+ratio) in [0,1), where ratio is the largest
 // detector value over its alarm level: 0.5 is the alarm threshold.
@@ -128,7 +129,7 @@ export class AnomalyDetector {
     this.win = new RollingWindow(c.window);
     this.seasons = c.seasons.map((s) => new SeasonalProfile(s));
     this.cusum = new Cusum(c.cusumK);
-    this.cal = [0, 1, 2, 3, 4].map(() => new TailCalibrator(c.calibrationMemory));
+    this.cal = [0, 1, 2, 3, 4, 5].map(() => new TailCalibrator(c.calibrationMemory));
     this.seq = new TransitionSurprise(c.seqLevels, c.seqAlpha);
   }
 
@@ -168,10 +169,14 @@ export class AnomalyDetector {
     const med = win.median();
     const scale = this.scale(med);
     let z = (x - med) / scale;
+    let seasonal = false;
     const season = this.activeSeason(t);
     if (season) {
       const r = season.residual(t, x);
-      if (!Number.isNaN(r)) z = r / Math.max(1.25 * season.deviation(t), scale * 0.05, 1e-12);
+      if (!Number.isNaN(r)) {
+        z = r / Math.max(1.25 * season.deviation(t), scale * 0.05, 1e-12);
+        seasonal = true;
+      }
     }
     const zc = Math.min(c.zClip, Math.max(z, -c.zClip));
     let hi = win.quantile(1);
@@ -201,7 +206,11 @@ export class AnomalyDetector {
       const [kSpike, kExtreme, kShift, kSpread, kSeq] = this.cal;
       const level = (k: TailCalibrator, floor: number) =>
         Math.max(floor, c.margin * k.quantile(c.tailQuantile), k.quantile(c.peakQuantile));
-      let ratio = spike / level(kSpike, c.minSpike);
+      // A seasonal z has its own history: until it has enough of it to place its peak quantile
+      // (twice 1/(1-q) points), the plain z's history stands in.
+      const kSeasonal = this.cal[5];
+      const spikeCal = seasonal && kSeasonal.mass * (1 - c.peakQuantile) >= 2 ? kSeasonal : kSpike;
+      let ratio = spike / level(spikeCal, c.minSpike);
       let by: Detector = 'spike';
       const rExtreme = extreme / level(kExtreme, c.minExtreme);
       if (rExtreme > ratio) [ratio, by] = [rExtreme, 'extreme'];
@@ -224,7 +233,7 @@ export class AnomalyDetector {
     // Until the window is full its median and scale are estimates from a few points, and the detector
     // values they give are inflated; learning them would set this series' alarm levels too high for good.
     if (win.size >= c.window) {
-      this.cal[0].add(spike);
+      this.cal[seasonal ? 5 : 0].add(spike);
       this.cal[1].add(extreme);
       this.cal[2].add(shift);
       this.cal[3].add(spread);
