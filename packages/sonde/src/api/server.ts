@@ -1,7 +1,12 @@
 // The HTTP server: one Fastify instance carrying every route group. The
 // route groups themselves live with their stage (api/prometheus, api/ingest,
 // ...); this file only decides what is mounted and how errors look.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify';
 import { dashboardAssets, dashboardDir } from './dashboard-assets.js';
 import { SessionStore, type TokenStore, installAuth, loginRoutes } from './auth/index.js';
 import type { ApiDeps, RoutePlugin } from './deps.js';
@@ -32,6 +37,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.deps.config.limits.max_body_bytes,
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors Fastify raises before routing (a URL with bad percent-encoding)
+    // answer in the same shape as every other error.
+    frameworkErrors: (err, _req, reply) =>
+      (reply as FastifyReply).code(400).send({ status: 'error', errorType: 'bad_data', error: err.message }),
   });
 
   app.setErrorHandler(
