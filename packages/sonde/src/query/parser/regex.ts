@@ -2,6 +2,14 @@
 // RE2; most are valid JS as they are. This rewrites the RE2-only forms seen in
 // practice: (?i) and (?s) flags, (?P<name>...), \z, \A, \Q...\E and POSIX
 // classes like [[:alpha:]]. Anchoring is left to the caller.
+import { setFlagsFromString } from 'node:v8';
+
+// RE2 guarantees linear time; V8's backtracking engine does not, and a query
+// such as {k=~"(a+)+$"} against a long label value would block the event
+// loop for hours (no query timeout can interrupt a running RegExp). With this
+// V8 flag a regex that backtracks excessively is re-run on V8's linear-time
+// engine, which handles exactly the RE2-compatible patterns PromQL allows.
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 
 const POSIX: Record<string, string> = {
   alnum: '0-9A-Za-z',
