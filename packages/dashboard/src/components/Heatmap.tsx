@@ -4,33 +4,9 @@ import { useEffect, useRef } from 'preact/hooks';
 import { api } from '../api/client';
 import { useApi } from '../lib/data';
 import { formatDateTime, formatValue } from '../lib/format';
+import { cssVar } from '../lib/theme';
+import { deCumulate } from '../lib/heat';
 import { Empty, ErrorState, Loading } from './states';
-
-export interface HeatCells {
-  times: number[];
-  /** Upper bounds of the finite buckets, ascending. */
-  les: number[];
-  /** counts[t][b]: requests in bucket b (not cumulative) during interval t. */
-  counts: number[][];
-}
-
-/** Turns cumulative `le` bucket series into per-bucket counts per time step. */
-export function deCumulate(series: { le: number; values: [number, string][] }[]): HeatCells {
-  const finite = series.filter((s) => Number.isFinite(s.le)).sort((a, b) => a.le - b.le);
-  const timeSet = new Set<number>();
-  for (const s of finite) for (const [t] of s.values) timeSet.add(t);
-  const times = [...timeSet].sort((a, b) => a - b);
-  const idx = new Map(times.map((t, i) => [t, i]));
-  const cum = finite.map((s) => {
-    const row = new Array<number>(times.length).fill(0);
-    for (const [t, v] of s.values) row[idx.get(t)!] = Number(v) || 0;
-    return row;
-  });
-  const counts = times.map((_, ti) =>
-    finite.map((_, b) => Math.max(0, cum[b][ti] - (b ? cum[b - 1][ti] : 0))),
-  );
-  return { times, les: finite.map((s) => s.le), counts };
-}
 
 export function Heatmap(props: { metric: string; sel: string; windowMs: number; end?: number }) {
   const step = Math.max(10_000, Math.ceil(props.windowMs / 120 / 1000) * 1000);
@@ -61,8 +37,17 @@ export function Heatmap(props: { metric: string; sel: string; windowMs: number; 
     const ctx = c.getContext('2d')!;
     ctx.clearRect(0, 0, w, h);
     const nb = cells.les.length;
-    const cw = w / cells.times.length;
+    // A gutter on the left names each bucket's upper bound.
+    const dpr = devicePixelRatio;
+    const gutter = 58 * dpr;
+    const cw = (w - gutter) / cells.times.length;
     const ch = h / nb;
+    ctx.font = `${10.5 * dpr}px system-ui`;
+    ctx.fillStyle = cssVar('--text-2');
+    ctx.textBaseline = 'middle';
+    const every = Math.max(1, Math.ceil((14 * dpr) / ch));
+    for (let b = 0; b < nb; b += every)
+      ctx.fillText(`≤ ${formatValue(cells.les[b], 'seconds')}`, 0, h - (b + 0.5) * ch);
     for (let t = 0; t < cells.times.length; t++) {
       const total = cells.counts[t].reduce((a, b) => a + b, 0);
       if (!total) continue;
@@ -70,7 +55,7 @@ export function Heatmap(props: { metric: string; sel: string; windowMs: number; 
         const share = cells.counts[t][b] / total;
         if (!share) continue;
         ctx.fillStyle = `hsla(${170 - 150 * Math.sqrt(share)}, 80%, 50%, ${0.15 + 0.85 * Math.sqrt(share)})`;
-        ctx.fillRect(t * cw, h - (b + 1) * ch, Math.ceil(cw), Math.ceil(ch));
+        ctx.fillRect(gutter + t * cw, h - (b + 1) * ch, Math.ceil(cw), Math.ceil(ch));
       }
     }
   });
@@ -85,10 +70,7 @@ export function Heatmap(props: { metric: string; sel: string; windowMs: number; 
     <figure class="chart" aria-label="Latency heatmap">
       <figcaption class="chart-head">
         <span class="chart-title">Latency heatmap</span>
-        <span class="muted">
-          {formatValue(cells.les[0], 'seconds')} (bottom) to{' '}
-          {formatValue(cells.les[cells.les.length - 1], 'seconds')} (top)
-        </span>
+        <span class="muted">share of each interval's requests per latency bucket; brighter is more</span>
       </figcaption>
       <canvas
         class="heatmap"

@@ -3,7 +3,8 @@
 // the series behind it. Shapes follow /api/sonde/v1/* (docs/analytics.md);
 // fields are read defensively so a newer server still renders.
 import type { ComponentChildren } from 'preact';
-import { api } from '../api/client';
+import { api, vectorRows } from '../api/client';
+import { labelKey } from '../lib/columns';
 import { useApi } from '../lib/data';
 import {
   formatDateTime,
@@ -104,6 +105,14 @@ export function Anomalies(props: { title: string; window?: string; limit?: numbe
   );
 }
 
+/** Samples a series needs in the hour before its forecast is shown: 10 minutes at the 1 s interval. */
+const MIN_SAMPLES = 600;
+/** Labels without the metric name (count_over_time drops it). */
+const key = (l: Record<string, string>) => {
+  const { __name__: _, ...rest } = l;
+  return labelKey(rest);
+};
+
 const FORECASTS = [
   { query: 'node_filesystem_avail_bytes{fstype!~"tmpfs|overlay|squashfs"}', what: 'disk full' },
   { query: 'node_memory_MemAvailable_bytes', what: 'memory exhausted' },
@@ -119,9 +128,25 @@ export function Forecasts() {
       );
       const failed = rs.find((r) => !r.ok);
       if (failed && !failed.ok) return failed;
+      // A trend from a few minutes of data says little: count each series'
+      // samples over the hour and keep forecasts backed by 10 minutes or more.
+      const counts = await Promise.all(
+        FORECASTS.map((f) => api.query(`count_over_time(${f.query}[1h])`, undefined, s)),
+      );
+      const enough = new Set<string>();
+      for (const c of counts)
+        if (c.ok)
+          for (const row of vectorRows(c.data)) if (row.value >= MIN_SAMPLES) enough.add(key(row.labels));
       return {
         ok: true as const,
-        data: rs.map((r, i) => ({ what: FORECASTS[i].what, series: r.ok ? listOf(r.data, ['series']) : [] })),
+        data: rs.map((r, i) => {
+          const series = r.ok ? listOf(r.data, ['series']) : [];
+          return {
+            what: FORECASTS[i].what,
+            series: series.filter((x) => enough.has(key(labelsOf(x) ?? {}))),
+            young: series.filter((x) => !enough.has(key(labelsOf(x) ?? {}))).length,
+          };
+        }),
       };
     },
     [],
@@ -141,11 +166,14 @@ export function Forecasts() {
         );
         hits.sort((a, b) => a.seconds - b.seconds);
         const watched = groups.reduce((n, g) => n + g.series.length, 0);
+        const young = groups.reduce((n, g) => n + g.young, 0);
         return (
           <Panel title="Forecasts" count={`${watched} series watched`}>
             {!hits.length ? (
               <p class="muted">
-                No disk or memory is on course to run out in the next 30 days (linear trend of the last hour).
+                {watched
+                  ? 'No disk or memory is on course to run out in the next 30 days (linear trend of the last hour).'
+                  : 'Forecasts start once there are 10 minutes of disk and memory data.'}
               </p>
             ) : (
               <ul class="list">
@@ -167,6 +195,9 @@ export function Forecasts() {
                   </li>
                 ))}
               </ul>
+            )}
+            {young > 0 && watched > 0 && (
+              <p class="muted">{young} newer series wait for 10 minutes of data before they are forecast.</p>
             )}
           </Panel>
         );

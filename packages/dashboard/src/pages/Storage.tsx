@@ -38,7 +38,7 @@ function Kpi(props: { k: string; v: string; s?: string }) {
 }
 
 export function Storage() {
-  const { result, reload } = useApi((s) => api.sonde<Stats>('storage', {}, s), [], 5000);
+  const { result, reload } = useApi((s) => api.sonde<Stats>('storage', {}, s), [], 2000);
   // Samples/s from two successive reads of the appended-samples counter.
   const prev = useRef<{ n: number; at: number } | null>(null);
   const rate = useRef<number>(Number.NaN);

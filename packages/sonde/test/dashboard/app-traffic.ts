@@ -21,8 +21,12 @@ function cdf(le: number, m: number): number {
   return z > 0 ? 1 - p : p;
 }
 
-/** Text for [startMs, endMs] every stepMs; counters start at zero at startMs. */
-export function appTrafficText(startMs: number, endMs: number, stepMs: number): string {
+/**
+ * Text for [startMs, endMs] every stepMs; counters start at zero at startMs.
+ * Only points at or after `emitFromMs` are written, so a later call continues
+ * the same counters.
+ */
+export function appTrafficText(startMs: number, endMs: number, stepMs: number, emitFromMs = startMs): string {
   const lines: string[] = [`# TYPE ${H} histogram`, '# TYPE http_server_requests_total counter'];
   for (const r of ROUTES) {
     const statuses = [
@@ -48,6 +52,7 @@ export function appTrafficText(startMs: number, endMs: number, stepMs: number): 
           const median = r.median * (1 + 0.3 * Math.sin(t / 1_800_000));
           count += n;
           sum += n * median * 1.2;
+          if (t < emitFromMs) continue;
           for (const le of LES)
             lines.push(`${H}_bucket{${labels},le="${le}"} ${(count * cdf(le, median)).toFixed(3)} ${t}`);
           lines.push(`${H}_bucket{${labels},le="+Inf"} ${count.toFixed(3)} ${t}`);

@@ -116,6 +116,16 @@ describe('dashboard in Chromium against a real sonde', { timeout: 120_000 }, () 
     );
     assert.match((await page.locator(`${chart} .legend`).textContent()) ?? '', /node_load1/);
     await page.screenshot({ path: join(shots, 'explore.png'), fullPage: true });
+    // Dragging across the graph zooms to that absolute range, kept in the URL.
+    const box = (await page.locator(`${chart} .u-over`).boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForURL(/[?&]from=\d+.*&to=\d+/);
+    const url = new URL(page.url());
+    const span = Number(url.searchParams.get('to')) - Number(url.searchParams.get('from'));
+    assert.ok(span > 0 && span < 3_600_000, `zoomed span ${span} ms`);
   });
 
   it("Routes: the table lists the app's routes and a route's page shows its charts", async () => {
