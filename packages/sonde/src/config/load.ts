@@ -61,7 +61,13 @@ function readFileConfig(path: string): FileConfig {
   if (doc.errors.length > 0) {
     throw new ConfigError(`config file ${path} is not valid YAML: ${doc.errors[0].message}`);
   }
-  const value = doc.toJS() ?? {};
+  let value: unknown;
+  try {
+    // toJS expands aliases; the yaml library refuses a "billion laughs" expansion by throwing.
+    value = doc.toJS() ?? {};
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not usable YAML: ${(err as Error).message}`);
+  }
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(`config file ${path} must hold a mapping of settings at the top level`);
   }
@@ -77,6 +83,15 @@ function readFileConfig(path: string): FileConfig {
   };
 }
 
+/** JSON of a value from the file; a YAML alias can make it refer to itself. */
+function showValue(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return '(a value that contains itself through a YAML alias)';
+  }
+}
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown, file?: FileConfig): string {
   const line = file?.lineOf(issue.path);
   const at = line ? ` (line ${line})` : '';
@@ -88,7 +103,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown, file?: FileConfi
     const unknownLine = file?.lineOf([...issue.path, issue.keys[0]]);
     return `unknown setting ${issue.keys.map((k) => `${where}${k}`).join(', ')}${unknownLine ? ` (line ${unknownLine})` : ''}`;
   }
-  const shown = value === undefined ? '(missing)' : JSON.stringify(value);
+  const shown = value === undefined ? '(missing)' : showValue(value);
   return `${key}${at}: ${shown} is not allowed: ${issue.message}`;
 }
 
