@@ -90,6 +90,19 @@ describe('SeasonalProfile', () => {
   });
 });
 
+describe('SeasonalProfile.residual', () => {
+  it('forgives a sharp daily edge that comes a few minutes early, not a missing one', () => {
+    const p = new SeasonalProfile({ periodMs: DAY, bins: 48 });
+    const square = (t: number) => ((t % DAY) / DAY < 0.5 ? 20 : 80);
+    let t = 0;
+    for (let i = 0; i < 288 * 3; i++, t += STEP) p.learn(t, square(t), 0);
+    const edge = 3 * DAY + DAY / 2; // the daily step up from 20 to 80
+    assert.equal(p.residual(edge - STEP, 80), 0, 'the step 5 minutes early');
+    assert.ok(p.residual(edge + 6 * STEP, 20) < -50, 'no step at all');
+    assert.ok(p.residual(3 * DAY + DAY / 4, 50) > 25, 'off the profile mid-phase');
+  });
+});
+
 describe('AnomalyDetector', () => {
   function series(n: number, seed: number, f: (i: number, r: () => number) => number) {
     const r = rng(seed);

@@ -116,8 +116,11 @@ export class SeasonalProfile {
       const st = this.strength;
       this.on = this.on ? st >= this.minStrength * HYSTERESIS : st >= this.minStrength;
       if (this.absResidual > 0) {
-        const old = this.devCode[bin] === 0 ? Math.abs(r) : this.deviationOfCode(this.devCode[bin]);
-        const d = old + a * (Math.abs(r) - old);
+        // The bin's scale is learned from the same phase-tolerant residual it will divide, so a bin
+        // holding a sharp daily edge does not learn the edge's height as its usual noise.
+        const rr = Math.abs(this.residual(t, x));
+        const old = this.devCode[bin] === 0 ? rr : this.deviationOfCode(this.devCode[bin]);
+        const d = old + a * (rr - old);
         const code = Math.round(128 + DEV_STEPS_PER_E * Math.log(Math.max(d, 1e-300) / this.absResidual));
         this.devCode[bin] = Math.min(255, Math.max(1, code));
       }
