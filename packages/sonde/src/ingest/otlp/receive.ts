@@ -91,6 +91,9 @@ export class OtlpReceiver {
       batch.rollback();
       if (err instanceof TypeError)
         throw new IngestInputError(`OTLP: unexpected message shape: ${err.message}`);
+      // Attribute values (kvlist/array) are rendered recursively; a hostile depth overflows the stack.
+      if (err instanceof RangeError)
+        throw new IngestInputError(`OTLP: attribute values nested too deeply (${err.message})`);
       throw err;
     }
     const summary = await batch.commit();
