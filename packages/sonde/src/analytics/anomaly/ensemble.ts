@@ -14,8 +14,10 @@
 //             follows, even within its usual range; see sequence.ts).
 // Each detector's value is judged against that series' own history of it
 // (TailCalibrator; the spike z against the seasonal profile and against the
-// rolling median have separate histories, as they measure different things): the alarm level is the larger of margin × its 99th
-// percentile and its 99.9th percentile, never below an absolute floor. So one global configuration fits calm and wild series.
+// rolling median have separate histories, as they measure different things):
+// the alarm level is the larger of margin × its 99th percentile and its 99.9th
+// percentile, never below an absolute floor. So one global configuration fits
+// calm and wild series.
 // The ensemble score is ratio/(1+ratio) in [0,1), where ratio is the largest
 // detector value over its alarm level: 0.5 is the alarm threshold.
 // `flag` marks the onset of an anomalous episode: after a flag the detector

@@ -21,7 +21,10 @@ export interface SeasonalOptions {
 
 /** Once present, a period stays present until its strength falls below this share of minStrength. */
 const HYSTERESIS = 0.25;
-/** EWMA weight of the error comparison and of the profile-wide residual scale (~50 points: a few hours at 5-minute spacing, so the scale follows the day). */
+/**
+ * EWMA weight of the error comparison and of the profile-wide residual scale
+ * (~50 points: a few hours at 5-minute spacing, so the scale follows the day).
+ */
 const ERR_W = 0.02;
 const DEV_STEPS_PER_E = 24; // log-code resolution: ~4% per step, ratios in [e^-5.3, e^5.3]
 
