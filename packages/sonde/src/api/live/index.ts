@@ -161,7 +161,8 @@ export function createLiveRoutes(options: LiveOptions = {}): RoutePlugin & { sta
         queries.push(q);
       }
       const now = hub.tickAt(Date.now());
-      const lastSent = hub.lastTickMs || now - o.intervalMs;
+      // The hub may have been idle (no streams): its last tick is then stale.
+      const lastSent = Math.max(hub.lastTickMs, now - o.intervalMs);
       const stream: Stream = { reply, queries, sentThrough: 0 };
       let released = false;
       const release = () => {
