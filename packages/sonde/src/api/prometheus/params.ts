@@ -72,6 +72,8 @@ export function parseTimeMs(text: string, nowMs = Date.now()): number {
   throw new ParamError(`cannot parse ${JSON.stringify(text)} to a valid timestamp`);
 }
 
+const MAX_DURATION_MS = 9_223_372_036_854;
+
 /** A duration parameter in ms: seconds (fractional ok) or a Prometheus duration like "1m30s". */
 export function parseDurationParamMs(text: string): number {
   const s = text.trim();
@@ -84,6 +86,7 @@ export function parseDurationParamMs(text: string): number {
     throw new ParamError(`cannot parse ${JSON.stringify(text)} to a valid duration. It overflows int64`);
   }
   const d = parseDurationMs(s);
-  if (d !== null) return d;
+  // Prometheus durations are int64 nanoseconds: past ~292 years they do not parse.
+  if (d !== null && Math.abs(d) <= MAX_DURATION_MS) return d;
   throw new ParamError(`cannot parse ${JSON.stringify(text)} to a valid duration`);
 }
