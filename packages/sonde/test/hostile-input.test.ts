@@ -364,6 +364,13 @@ describe('hostile input against the real server', () => {
         'deep silence',
       );
     }
+    const deepAttr = `${'{"kvlistValue":{"values":[{"key":"k","value":'.repeat(5000)}{"stringValue":"x"}${'}]}}'.repeat(5000)}`;
+    const otlpDeep = `{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"hostile_otlp","gauge":{"dataPoints":[{"timeUnixNano":"${SEED_T0}000000","asDouble":1,"attributes":[{"key":"a","value":${deepAttr}}]}]}}]}]}]}`;
+    assertRefused(
+      await call('POST', '/v1/metrics', otlpDeep, { 'content-type': 'application/json' }),
+      /nested too deeply/,
+      'OTLP attribute nested 5,000 deep',
+    );
     // Invalid UTF-8 in a label value: never a 5xx, and nothing invalid is stored.
     const text = Buffer.concat([
       Buffer.from('hostile_utf8{k="'),
@@ -391,6 +398,8 @@ describe('hostile input against the real server', () => {
       [q({ query: 'up', start: '0', end: '100', step: '0' }), /zero or negative query resolution step/],
       [q({ query: 'up', start: '0', end: '100', step: '-5' }), /zero or negative query resolution step/],
       [q({ query: 'up', start: '0', end: '100', step: '1e400' }), /"step"/],
+      [q({ query: 'up', start: '0', end: '100', step: `${'9'.repeat(400)}y` }), /invalid parameter "step"/],
+      [q({ query: 'up', start: '0', end: '100', step: '1', timeout: '300y' }), /invalid parameter "timeout"/],
       [q({ query: 'up', start: '100', end: '0', step: '1' }), /end timestamp must not be before start/],
       [q({ query: 'up', start: 'yesterday', end: '0', step: '1' }), /invalid parameter "start"/],
       [q({ query: 'up', start: '0', end: 'NaN', step: '1' }), /invalid parameter "end"/],
@@ -456,6 +465,11 @@ describe('hostile input against the real server', () => {
     for (const re of ['(a+)+$', '(a|a)*', '(a*)*b', '(a|aa)+$', '((a+)+)+c'])
       assert.equal(await matching(re), 0, re);
     assert.equal(await matching('(a+)+!'), 1, 'the long value itself still matches');
+    const lr = await call(
+      'GET',
+      `/api/v1/query?${new URLSearchParams({ query: 'label_replace(hostile_seed_push, "x", "$1", "k", "(a+)+$")', time: String(SEED_T0 / 1000) })}`,
+    );
+    assert.equal(lr.status, 200, lr.text);
   });
 
   it('refuses hostile admin and alerting bodies', async () => {
