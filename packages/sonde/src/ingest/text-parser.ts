@@ -194,6 +194,11 @@ function fail(reason: string): never {
   throw new LineError(reason);
 }
 
+/** A bad token as quoted in a reason: a megabyte of junk must not come back in every answer and log. */
+function shown(tok: string): string {
+  return tok.length > 64 ? `${tok.slice(0, 64)}…` : tok;
+}
+
 export interface TextParserOptions {
   /** Distinct series kept in the text → labels cache; it is cleared when full. */
   readonly maxCachedSeries?: number;
@@ -373,7 +378,7 @@ export class TextParser {
     if (value < 0) {
       const vTok = s.slice(i, vEnd);
       const parsed = parseSampleValue(vTok);
-      if (parsed === undefined) fail(`invalid value "${vTok}"`);
+      if (parsed === undefined) fail(`invalid value "${shown(vTok)}"`);
       value = parsed;
     }
     i = vEnd;
@@ -387,7 +392,7 @@ export class TextParser {
       else {
         const tTok = s.slice(i, tEnd);
         const ts = this.format === 'openmetrics' ? parseSecondsTimestamp(tTok) : parseMsTimestamp(tTok);
-        if (ts === undefined) fail(`invalid timestamp "${tTok}"`);
+        if (ts === undefined) fail(`invalid timestamp "${shown(tTok)}"`);
         t = ts;
       }
       i = tEnd;
