@@ -11,6 +11,7 @@ import type {
   MetricMetadata,
   Storage,
 } from '../storage/types.js';
+import { MAX_DENSE_BUCKETS } from './histogram.js';
 import { IngestLimitError, type IngestLimits } from './limits.js';
 import { redactValue } from './redact.js';
 import type { IngestStats, RejectReason } from './stats.js';
@@ -205,6 +206,14 @@ export class IngestBatch {
   addHistogram(labels: Labels, t: number, h: HistogramSample, line = 0): boolean {
     const l = this.prepare(labels);
     if (typeof l === 'string') return this.rejectSample(line, l, 'invalid_labels');
+    // Push and JSON-lines send dense runs as given; hold them to remote_write's bound.
+    const buckets = h.positive.counts.length + h.negative.counts.length;
+    if (buckets > MAX_DENSE_BUCKETS)
+      return this.rejectSample(
+        line,
+        `histogram has ${buckets} buckets, more than ${MAX_DENSE_BUCKETS}`,
+        'invalid',
+      );
     const ts = this.time(t, line);
     if (ts === undefined) return false;
     this.appender.appendHistogram(l, ts, h);
