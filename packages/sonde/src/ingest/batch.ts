@@ -214,6 +214,11 @@ export class IngestBatch {
         `histogram has ${buckets} buckets, more than ${MAX_DENSE_BUCKETS}`,
         'invalid',
       );
+    // The store's codecs hold schemas -4..8 and int32 bucket offsets; anything else would not survive a restart.
+    if (!Number.isInteger(h.schema) || h.schema < -4 || h.schema > 8)
+      return this.rejectSample(line, `histogram schema ${h.schema} is outside -4..8`, 'invalid');
+    if (!isInt32(h.positive.offset) || !isInt32(h.negative.offset))
+      return this.rejectSample(line, 'histogram bucket offset is not a 32-bit integer', 'invalid');
     const ts = this.time(t, line);
     if (ts === undefined) return false;
     this.appender.appendHistogram(l, ts, h);
@@ -308,4 +313,8 @@ export class IngestBatch {
     this.appender.rollback();
     this.pending = 0;
   }
+}
+
+function isInt32(n: number): boolean {
+  return Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31;
 }
