@@ -4,9 +4,14 @@
 // itself never throws (except a limit error naming the limit), and every
 // non-blank line ends up either stored or rejected.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { openStorage } from '../storage/index.js';
 import { MemoryStorage } from '../storage/memory.js';
+import type { Storage } from '../storage/types.js';
 import { importText } from './import.js';
 import { IngestLimitError } from './limits.js';
 
@@ -113,6 +118,59 @@ describe('jsonl and csv import under hostile input', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('jsonl: histograms the store cannot persist are rejected; what is acknowledged survives a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sonde-import-fuzz-'));
+    const dump = (store: Storage) => {
+      const q = store.querier();
+      const out = [...q.select([{ type: '=', name: '__name__', value: 'h' }], -Infinity, Infinity)];
+      q.close();
+      return JSON.stringify(out.map((x) => ({ k: x.labels.k, h: x.h })).sort((a, b) => (a.k < b.k ? -1 : 1)));
+    };
+    const now = Date.now() - 60_000;
+    const cases: [number, number][] = [
+      [1e300, 0],
+      [2 ** 40, 0],
+      [-(2 ** 40), 0],
+      [5, 100],
+      [5, 1.5],
+      [5, -5],
+      [-3, 8],
+    ];
+    const lines = cases.map(([offset, schema], k) =>
+      JSON.stringify({
+        labels: { __name__: 'h', k: String(k) },
+        t: now,
+        h: {
+          schema,
+          zeroThreshold: 0,
+          zeroCount: 0,
+          count: 2,
+          sum: 1,
+          positive: { offset, counts: [1, 1] },
+          negative: { offset: 0, counts: [] },
+        },
+      }),
+    );
+    try {
+      let store = await openStorage({ dir, maintenanceIntervalMs: 0 });
+      const s = await importText(store, lines.join('\n'), { format: 'jsonl' });
+      const before = dump(store);
+      await store.close();
+      assert.equal(s.samples, 1, JSON.stringify(s));
+      assert.deepEqual(
+        s.rejected.map((r) => r.line),
+        [1, 2, 3, 4, 5, 6],
+      );
+      assert.match(s.rejected[0].reason, /offset is not a 32-bit integer/);
+      assert.match(s.rejected[3].reason, /schema 100 is outside -4\.\.8/);
+      store = await openStorage({ dir, maintenanceIntervalMs: 0 });
+      assert.equal(dump(store), before);
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('huge and deeply nested lines are rejected with their line number', async () => {

@@ -3,8 +3,12 @@
 // huge label sets). Validation and storing either succeed, count a
 // rejection, or throw IngestInputError/IngestLimitError naming the problem.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { openStorage } from '../storage/index.js';
 import { MemoryStorage } from '../storage/memory.js';
 import { IngestInputError, IngestLimitError } from './limits.js';
 import { parsePushBody, storePush } from './push.js';
@@ -37,6 +41,15 @@ const limits = {
   maxLabelValueLength: 4096,
   maxRejectedReported: 100,
 };
+
+function dump(store: import('../storage/types.js').Storage): string {
+  const q = store.querier();
+  const out = [...q.select([{ type: '=', name: '__name__', value: 'h' }], -Infinity, Infinity)].map((s) =>
+    JSON.stringify({ k: s.labels.k, t: [...s.t], h: s.h }),
+  );
+  q.close();
+  return out.sort().join('\n');
+}
 
 const time = fc.constantFrom(T, 0, -1, 2 ** 53, 2 ** 53 + 2, 1e300, -1e300, 1.5, Number.NaN);
 const num = fc.constantFrom(0, 1, -1, 1e308, -1e308, 'NaN', '+Inf', '-Inf', 'Inf', 'x', null);
@@ -88,6 +101,48 @@ describe('SDK push body under hostile input', () => {
       { numRuns: 400 },
     );
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('what is acknowledged survives a restart of the real store, bit for bit (property)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sonde-push-fuzz-'));
+    try {
+      const now = Date.now() - 60_000;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(fc.nat(50), histogram), { minLength: 1, maxLength: 6 }),
+          async (hs) => {
+            await rm(dir, { recursive: true, force: true });
+            let store = await openStorage({ dir, maintenanceIntervalMs: 0 });
+            let stored: string;
+            try {
+              const body = {
+                series: hs.map(([i, h], k) => ({
+                  labels: { __name__: 'h', k: String(k) },
+                  histograms: [[now + i, h]],
+                })),
+              };
+              try {
+                await storePush(store, parsePushBody(body), { limits });
+              } catch (err) {
+                assert.ok(err instanceof IngestInputError, String(err));
+              }
+              stored = dump(store);
+            } finally {
+              await store.close();
+            }
+            store = await openStorage({ dir, maintenanceIntervalMs: 0 });
+            try {
+              assert.equal(dump(store), stored);
+            } finally {
+              await store.close();
+            }
+          },
+        ),
+        { numRuns: 25 },
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a histogram asking for a million buckets is refused, not stored', async () => {
