@@ -70,7 +70,7 @@ export function Heatmap(props: { metric: string; sel: string; windowMs: number; 
     <figure class="chart" aria-label="Latency heatmap">
       <figcaption class="chart-head">
         <span class="chart-title">Latency heatmap</span>
-        <span class="muted">share of each interval's requests per latency bucket; brighter is more</span>
+        <span class="muted">brighter: more of the requests</span>
       </figcaption>
       <canvas
         class="heatmap"

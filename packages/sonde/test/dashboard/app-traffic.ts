@@ -45,6 +45,9 @@ export function appTrafficText(startMs: number, endMs: number, stepMs: number, e
         const labels = `route="${r.route}",method="${r.method}",status_code="${s.code}"${c.cache ? `,cache="${c.cache}"` : ''}`;
         let count = 0;
         let sum = 0;
+        // Buckets accumulate each step's requests by that step's latency
+        // distribution, so every bucket is a proper (never decreasing) counter.
+        const buckets = LES.map(() => 0);
         for (let t = startMs; t <= endMs; t += stepMs) {
           // Daily rhythm plus a slow wobble, so charts have a shape.
           const rhythm = 1 + 0.5 * Math.sin((t / 86_400_000) * 2 * Math.PI) + 0.1 * Math.sin(t / 600_000);
@@ -52,9 +55,11 @@ export function appTrafficText(startMs: number, endMs: number, stepMs: number, e
           const median = r.median * (1 + 0.3 * Math.sin(t / 1_800_000));
           count += n;
           sum += n * median * 1.2;
+          for (let b = 0; b < LES.length; b++) buckets[b] += n * cdf(LES[b], median);
           if (t < emitFromMs) continue;
-          for (const le of LES)
-            lines.push(`${H}_bucket{${labels},le="${le}"} ${(count * cdf(le, median)).toFixed(3)} ${t}`);
+          for (let b = 0; b < LES.length; b++) {
+            lines.push(`${H}_bucket{${labels},le="${LES[b]}"} ${buckets[b].toFixed(3)} ${t}`);
+          }
           lines.push(`${H}_bucket{${labels},le="+Inf"} ${count.toFixed(3)} ${t}`);
           lines.push(`${H}_count{${labels}} ${count.toFixed(3)} ${t}`);
           lines.push(`${H}_sum{${labels}} ${sum.toFixed(4)} ${t}`);
