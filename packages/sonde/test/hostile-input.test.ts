@@ -446,6 +446,37 @@ describe('hostile input against the real server', () => {
     assert.ok(long.status < 500, `${long.status} ${long.text.slice(0, 200)}`);
   });
 
+  it('a live stream reports an unparsable query in its own slot, beside a good one', async () => {
+    // By design (a dashboard panel with a typo must not stop the others), not a 4xx.
+    const ac = new AbortController();
+    const res = await fetch(
+      `${sonde.url}/api/sonde/v1/live?${new URLSearchParams([
+        ['query', '(('],
+        ['query', 'up'],
+      ])}`,
+      {
+        signal: ac.signal,
+      },
+    );
+    assert.equal(res.status, 200);
+    let text = '';
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        text += decoder.decode(chunk);
+        if (/"e":"[^"]*parse error/.test(text)) break;
+      }
+    } finally {
+      ac.abort();
+    }
+    assert.match(text, /"e":"1:3: parse error: unclosed left parenthesis"/);
+    const tooLong = await call(
+      'GET',
+      `/api/sonde/v1/live?${new URLSearchParams({ query: 'x'.repeat(9000) })}`,
+    );
+    assertRefused(tooLong, /at most 8192 characters/, 'live query too long');
+  });
+
   it('answers a catastrophic regex in bounded time, and correctly', async () => {
     // On a backtracking engine '(a+)+$' takes 2^64 steps on the seeded "a…a!"
     // value; the server would hang. Each must answer, matching nothing.
