@@ -231,7 +231,7 @@ describe('hostile input against the real server', () => {
     );
   });
 
-  it('refuses decompression bombs by their size, without inflating them', async () => {
+  it('refuses decompression bombs by their size, without inflating them', async (t) => {
     const pid = sonde.child.pid as number;
     const rssBefore = await rssKiB(pid);
     const bomb = gzipBomb(1024); // 1 GiB inflated, about 1 MiB sent
@@ -257,6 +257,9 @@ describe('hostile input against the real server', () => {
     assert.equal(huge.status, 413, huge.text);
     assertRefused(huge, /max_body_bytes/, 'body over the limit');
     const rssAfter = await rssKiB(pid);
+    t.diagnostic(
+      `RSS ${Math.round(rssBefore / 1024)} → ${Math.round(rssAfter / 1024)} MiB across 1 GiB gzip bombs`,
+    );
     // The decompression limit (256 MiB) bounds what one request may cost; 1 GiB never materialises.
     assert.ok(rssAfter - rssBefore < 700 * 1024, `RSS grew ${rssBefore} → ${rssAfter} KiB`);
   });
@@ -531,7 +534,7 @@ describe('hostile input against the real server', () => {
     }
   });
 
-  it('stays up, with bounded memory and the data stored before unchanged', async () => {
+  it('stays up, with bounded memory and the data stored before unchanged', async (t) => {
     const health = await call('GET', '/-/healthy');
     assert.equal(health.status, 200);
     assert.equal(await seedSnapshot(), seeded);
@@ -541,6 +544,7 @@ describe('hostile input against the real server', () => {
       'no 5xx logged',
     );
     const rss = await rssKiB(sonde.child.pid as number);
+    t.diagnostic(`RSS after every hostile request: ${Math.round(rss / 1024)} MiB`);
     assert.ok(rss < 1024 * 1024, `RSS ${rss} KiB after the abuse`);
   });
 });
