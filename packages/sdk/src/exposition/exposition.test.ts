@@ -15,7 +15,7 @@ import {
 } from './index.js';
 
 /** Inverse of the label-value escaping (what a Prometheus parser does). */
-function unescape(v: string): string {
+function unescapeLabelValue(v: string): string {
   return v.replace(/\\(["\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c));
 }
 
@@ -86,7 +86,7 @@ describe('exposition writers', () => {
         fc.string({ unit: 'grapheme', maxLength: 40 }),
         fc.string({ maxLength: 40 }),
         async (value, help) => {
-          assert.equal(unescape(escapeLabelValue(value)), value);
+          assert.equal(unescapeLabelValue(escapeLabelValue(value)), value);
           const reg = new Registry();
           new Counter({ name: 'p_total', help: help || 'h', labelNames: ['v'], registers: [reg] }).inc({
             v: value,
@@ -94,7 +94,7 @@ describe('exposition writers', () => {
           const line = (await reg.metrics()).split('\n').find((l) => l.startsWith('p_total{'))!;
           const m = /^p_total\{v="((?:[^"\\]|\\.)*)"\} 1$/.exec(line);
           assert.ok(m, line);
-          assert.equal(unescape(m[1]), value);
+          assert.equal(unescapeLabelValue(m[1]), value);
         },
       ),
       { numRuns: 200 },

@@ -176,8 +176,16 @@ export const remoteWriteSchema = z
 /** Bounds on what one ingest request (import, remote_write, OTLP, push) may carry. */
 export const ingestSchema = z
   .object({
-    max_body_bytes: z.number().int().positive().default(32 * 1024 * 1024),
-    max_decompressed_bytes: z.number().int().positive().default(256 * 1024 * 1024),
+    max_body_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(32 * 1024 * 1024),
+    max_decompressed_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(256 * 1024 * 1024),
     max_samples_per_request: z.number().int().positive().default(5_000_000),
     max_series_per_request: z.number().int().positive().default(1_000_000),
     max_labels_per_series: z.number().int().positive().default(64),

@@ -90,6 +90,12 @@ export function healthScore(input: HealthInput): Health {
     return { name, value, weight, points: value === null ? 0 : 100 * weight * value, evidence };
   });
   if (totalWeight === 0) return { score: null, grade: null, parts, formula: HEALTH_FORMULA };
-  const score = Math.min(100, Math.max(0, parts.reduce((a, p) => a + p.points, 0)));
+  const score = Math.min(
+    100,
+    Math.max(
+      0,
+      parts.reduce((a, p) => a + p.points, 0),
+    ),
+  );
   return { score, grade: gradeOf(score), parts, formula: HEALTH_FORMULA };
 }
