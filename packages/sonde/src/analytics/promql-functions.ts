@@ -15,41 +15,21 @@ let registered = false;
 export function registerAnalyticsFunctions(): void {
   if (registered) return;
   registered = true;
-  const finite = (x: number) => (Number.isNaN(x) ? undefined : x);
-  registerFunction('anomaly_score', {
-    argTypes: ['matrix'],
-    returnType: 'vector',
-    overRange: (w) =>
-      w.hi - w.lo < 8 ? undefined : finite(anomalyScore(w.t.subarray(w.lo, w.hi), w.v.subarray(w.lo, w.hi))),
-  });
-  registerFunction('forecast_linear', {
-    argTypes: ['matrix', 'scalar'],
-    returnType: 'vector',
-    overRange: (w) =>
-      w.hi - w.lo < 2
-        ? undefined
-        : finite(forecastLinear(w.t.subarray(w.lo, w.hi), w.v.subarray(w.lo, w.hi), w.args[1] * 1000)),
-  });
-  registerFunction('forecast_holt_winters', {
-    argTypes: ['matrix', 'scalar'],
-    returnType: 'vector',
-    overRange: (w) =>
-      w.hi - w.lo < 2
-        ? undefined
-        : finite(forecastHoltWinters(w.t.subarray(w.lo, w.hi), w.v.subarray(w.lo, w.hi), w.args[1] * 1000)),
-  });
-  registerFunction('time_to_threshold', {
-    argTypes: ['matrix', 'scalar'],
-    returnType: 'vector',
-    overRange: (w) =>
-      w.hi - w.lo < 2
-        ? undefined
-        : finite(timeToThreshold(w.t.subarray(w.lo, w.hi), w.v.subarray(w.lo, w.hi), w.args[1])),
-  });
-  registerFunction('trend_slope', {
-    argTypes: ['matrix'],
-    returnType: 'vector',
-    overRange: (w) =>
-      w.hi - w.lo < 2 ? undefined : finite(trendSlope(w.t.subarray(w.lo, w.hi), w.v.subarray(w.lo, w.hi))),
-  });
+  type Columns = (t: Float64Array, v: Float64Array, arg: number) => number;
+  /** A range function over the window's samples; no value for too few samples or NaN. */
+  const over = (name: string, minSamples: number, withArg: boolean, fn: Columns) =>
+    registerFunction(name, {
+      argTypes: withArg ? ['matrix', 'scalar'] : ['matrix'],
+      returnType: 'vector',
+      overRange: (w) => {
+        if (w.hi - w.lo < minSamples) return undefined;
+        const x = fn(w.t.subarray(w.lo, w.hi), w.v.subarray(w.lo, w.hi), withArg ? w.args[1] : Number.NaN);
+        return Number.isNaN(x) ? undefined : x;
+      },
+    });
+  over('anomaly_score', 8, false, (t, v) => anomalyScore(t, v));
+  over('forecast_linear', 2, true, (t, v, s) => forecastLinear(t, v, s * 1000));
+  over('forecast_holt_winters', 2, true, (t, v, s) => forecastHoltWinters(t, v, s * 1000));
+  over('time_to_threshold', 2, true, (t, v, x) => timeToThreshold(t, v, x));
+  over('trend_slope', 2, false, (t, v) => trendSlope(t, v));
 }
