@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pino from 'pino';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { FakeClock } from '../../src/alerting/index.js';
 import type { AlertingRule } from '../../src/alerting/rules/alerting-rule.js';
 import { parseRuleText } from '../../src/alerting/rules/file.js';
@@ -162,6 +162,9 @@ async function compare(
   const test = {
     rule_files: ['rules.yml'],
     evaluation_interval: '1m',
+    // Without it promtool evaluates groups in Go map order, which differs run
+    // to run; sonde (like Prometheus's own manager per group) goes in file order.
+    group_eval_order: (parse(rules) as { groups: { name: string }[] }).groups.map((g) => g.name),
     tests: [
       {
         interval: '1m',
