@@ -12,7 +12,7 @@ import { prometheusApi } from '../src/api/prometheus/index.js';
 import { configSchema, remoteStoreSchema } from '../src/config/schema.js';
 import { encodeWriteRequest } from '../src/forward/write-request-encoder.js';
 import { snappyCompress } from '../src/ingest/snappy.js';
-import { createRemoteStore } from '../src/remote-store/index.js';
+import { createRemoteStore, RemoteStorage } from '../src/remote-store/index.js';
 import { type Peer, startVictoriaMetrics } from './support/peers.js';
 
 const BASE = Math.floor((Date.now() - 20 * 60_000) / 10_000) * 10_000;
@@ -111,5 +111,26 @@ describe('sonde API over a remote VictoriaMetrics', () => {
     assert.deepEqual(values.mine, values.theirs);
     const noWindow = await app.inject({ url: '/api/v1/label/job/values' });
     assert.deepEqual(noWindow.json().data, ['db', 'web']);
+  });
+
+  it('finds "all time" series whatever UTC day the window ends on', async () => {
+    // VictoriaMetrics takes a start at or before 1970 as none and searches the
+    // day of end − 5 min; a clock a day ahead puts that on a day without data.
+    const ahead = new RemoteStorage(remoteStoreSchema.parse({ url: vm.url }), () => Date.now() + 86_400_000);
+    try {
+      const querier = ahead.querier();
+      const all = querier.select(
+        [{ type: '=', name: '__name__', value: 'fleet_cpu_seconds_total' }],
+        -Infinity,
+        Infinity,
+        {
+          labelsOnly: true,
+        },
+      );
+      assert.deepEqual(all.map((s) => s.labels.instance).sort(), ['db-1', 'web-1', 'web-2']);
+      querier.close();
+    } finally {
+      await ahead.close();
+    }
   });
 });

@@ -42,6 +42,8 @@ export class RemoteStoreReadOnlyError extends Error {
 const TIER_MS: Record<Exclude<Tier, 'raw'>, number> = { '1m': 60_000, '1h': 3_600_000 };
 /** The label APIs need a window; without one, the last day (Prometheus's default is everything in the head). */
 const DEFAULT_WINDOW_MS = 86_400_000;
+/** The earliest start sent; VictoriaMetrics takes anything earlier as no start at all. */
+const EPOCH_PLUS_1S = 1000;
 
 export class RemoteStorage implements Storage {
   private readonly http: BlockingHttp;
@@ -107,8 +109,11 @@ export class RemoteStorage implements Storage {
   /**
    * start/end for the series and label APIs. "All time" (Prometheus's
    * min/max time, infinities) is narrowed to what every remote answers:
-   * VictoriaMetrics finds no series when the end lies centuries ahead. With
-   * no start at all, the last day.
+   * VictoriaMetrics finds no series when the end lies centuries ahead, and it
+   * reads a start at or before 1970 as "no start" and searches only the five
+   * minutes before the end (which found today's series only while the end
+   * fell on the same UTC day), so "all time" starts one second after the
+   * epoch. With no start at all, the last day.
    */
   private windowParams(mint: number | undefined, maxt: number | undefined): [string, string][] {
     const end = Math.min(
@@ -118,7 +123,7 @@ export class RemoteStorage implements Storage {
     const start =
       mint === undefined
         ? end - DEFAULT_WINDOW_MS
-        : Math.max(Number.isFinite(mint) ? mint : -Infinity, -62135596800000);
+        : Math.max(Number.isFinite(mint) ? mint : -Infinity, EPOCH_PLUS_1S);
     return [
       ['start', secondsParam(Math.min(start, end))],
       ['end', secondsParam(end)],
