@@ -28,6 +28,10 @@ async function call<T>(path: string, init?: RequestInit, signal?: AbortSignal): 
     if ((err as Error).name === 'AbortError') throw err;
     return { ok: false, kind: 'offline', error: 'sonde is not reachable. Is it running?' };
   }
+  if (res.status === 401 && typeof location !== 'undefined' && location.pathname !== '/login') {
+    // The session ended (expired, signed out, server restarted): sign in again.
+    location.assign('/login');
+  }
   let body: { status?: string; data?: T; error?: string; errorType?: string } | null = null;
   try {
     body = await res.json();

@@ -4,8 +4,7 @@
 // a silence is created and expired. Screenshots of every page are saved
 // (test-artifacts/dashboard/, or SONDE_SCREENSHOTS=docs/screenshots).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,28 +14,11 @@ import type { Page } from 'playwright-core';
 import { type SondeProcess, startSondeProcess } from '../support/sonde-process.js';
 import { importAppTraffic } from './app-traffic.js';
 import { type Browser, launchBrowser } from './browser.js';
+import { ensureDashboardBuilt } from './build.js';
 import { startStubApi } from './stub-api.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const shots = join(root, process.env.SONDE_SCREENSHOTS ?? 'test-artifacts/dashboard');
-
-function newest(dir: string): number {
-  let m = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    m = Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return m;
-}
-
-/** Builds the dashboard when its sources are newer than the build (CI builds before testing). */
-function ensureBuilt(): void {
-  const dash = join(root, 'packages/dashboard');
-  const built = join(dash, 'dist/index.html');
-  if (existsSync(built) && statSync(built).mtimeMs >= newest(join(dash, 'src'))) return;
-  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: dash, stdio: 'inherit' });
-  assert.equal(r.status, 0, 'the dashboard build failed');
-}
 
 async function points(page: Page, selector: string): Promise<number> {
   return Number(await page.locator(selector).first().getAttribute('data-points'));
@@ -52,7 +34,7 @@ describe('dashboard in Chromium against a real sonde', { timeout: 120_000 }, () 
   const pageErrors: string[] = [];
 
   before(async () => {
-    ensureBuilt();
+    ensureDashboardBuilt();
     mkdirSync(shots, { recursive: true });
     dataDir = await mkdtemp(join(tmpdir(), 'sonde-dash-'));
     if (process.env.SONDE_DASHBOARD_STUB) {
