@@ -5,6 +5,15 @@ import type { SondeConfig } from '../config/schema.js';
 import type { QueryEngine } from '../query/types.js';
 import type { Storage } from '../storage/types.js';
 
+/** What a limit-refused request is counted as in `sonde_http_limited_requests_total{limit}`. */
+export type LimitName =
+  | 'rate'
+  | 'body'
+  | 'decompressed_body'
+  | 'samples_per_request'
+  | 'series_per_request'
+  | 'query_concurrency';
+
 export interface ApiDeps {
   readonly config: SondeConfig;
   readonly storage: Storage;
@@ -12,6 +21,8 @@ export interface ApiDeps {
   readonly logger: Logger;
   /** Unix ms when this process started. */
   readonly startedAt: number;
+  /** Counts a request refused by a limit, for sonde's own metrics. */
+  readonly onLimited?: (limit: LimitName) => void;
 }
 
 /** A group of routes; registered once by api/server.ts. */

@@ -9,7 +9,7 @@ import Fastify, {
 } from 'fastify';
 import { dashboardAssets, dashboardDir } from './dashboard-assets.js';
 import { SessionStore, type TokenStore, installAuth, loginRoutes } from './auth/index.js';
-import type { ApiDeps, RoutePlugin } from './deps.js';
+import type { ApiDeps, LimitName, RoutePlugin } from './deps.js';
 import { healthRoutes } from './health.js';
 import { installRateLimit } from './rate-limit.js';
 import { readTls } from './tls.js';
@@ -24,7 +24,7 @@ export interface ApiServerOptions {
   /** Directory of the built dashboard; defaults to the @sonde/dashboard package's dist/. */
   readonly dashboardDir?: string | null;
   /** Counts requests refused by a limit, by limit name. */
-  readonly onLimited?: (limit: 'rate' | 'body') => void;
+  readonly onLimited?: (limit: LimitName) => void;
   /** When given, every request but the health probes needs a token of the right role. */
   readonly auth?: TokenStore;
 }

@@ -181,11 +181,8 @@ export const ingestSchema = z
       .int()
       .positive()
       .default(32 * 1024 * 1024),
-    max_decompressed_bytes: z
-      .number()
-      .int()
-      .positive()
-      .default(256 * 1024 * 1024),
+    /** Bytes a gzip/deflate/snappy body may expand to; unset, the same as max_body_bytes. */
+    max_decompressed_bytes: z.number().int().positive().optional(),
     max_samples_per_request: z.number().int().positive().default(5_000_000),
     max_series_per_request: z.number().int().positive().default(1_000_000),
     max_labels_per_series: z.number().int().positive().default(64),

@@ -4,7 +4,7 @@
 export interface IngestLimits {
   /** Bytes of a request body as sent (compressed or not). */
   readonly maxBodyBytes: number;
-  /** Bytes of a body after snappy or gzip decompression. */
+  /** Bytes of a body after snappy or gzip decompression (by default the same as maxBodyBytes). */
   readonly maxDecompressedBytes: number;
   /** Samples (float and histogram) in one request. */
   readonly maxSamplesPerRequest: number;
@@ -20,7 +20,7 @@ export interface IngestLimits {
 
 export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   maxBodyBytes: 32 * 1024 * 1024,
-  maxDecompressedBytes: 256 * 1024 * 1024,
+  maxDecompressedBytes: 32 * 1024 * 1024,
   maxSamplesPerRequest: 5_000_000,
   maxSeriesPerRequest: 1_000_000,
   maxLabelsPerSeries: 64,
@@ -68,7 +68,8 @@ export function limitsFromConfig(c: IngestConfigSection | undefined): IngestLimi
   return {
     ...d,
     maxBodyBytes: c?.max_body_bytes ?? d.maxBodyBytes,
-    maxDecompressedBytes: c?.max_decompressed_bytes ?? d.maxDecompressedBytes,
+    // A compressed body expands to at most what an uncompressed one may be, unless set apart.
+    maxDecompressedBytes: c?.max_decompressed_bytes ?? c?.max_body_bytes ?? d.maxDecompressedBytes,
     maxSamplesPerRequest: c?.max_samples_per_request ?? d.maxSamplesPerRequest,
     maxSeriesPerRequest: c?.max_series_per_request ?? d.maxSeriesPerRequest,
     maxLabelsPerSeries: c?.max_labels_per_series ?? d.maxLabelsPerSeries,

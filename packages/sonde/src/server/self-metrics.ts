@@ -2,6 +2,7 @@
 // use) plus what its stages count — storage, ingest, forwarding, the live
 // stream and the limits — read when scraped, never kept twice.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from '@sonde/sdk';
+import type { LimitName } from '../api/deps.js';
 import type { RemoteWriter } from '../forward/index.js';
 import type { IngestStats } from '../ingest/index.js';
 import type { Storage } from '../storage/types.js';
@@ -17,7 +18,7 @@ export interface SelfMetricSources {
 export interface SelfMetrics {
   render(): Promise<{ contentType: string; body: string }>;
   /** Counts a request refused by a limit. */
-  limited(limit: 'rate' | 'body'): void;
+  limited(limit: LimitName): void;
 }
 
 export function createSelfMetrics(sources: SelfMetricSources): SelfMetrics {

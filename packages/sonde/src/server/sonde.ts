@@ -145,7 +145,7 @@ export async function startSonde(
   });
   let ready = false;
   http = await createApiServer({
-    deps: { config, storage, engine, logger, startedAt },
+    deps: { config, storage, engine, logger, startedAt, onLimited: self.limited },
     plugins,
     isReady: () => ready && collection.stored,
     selfMetrics: self.render,

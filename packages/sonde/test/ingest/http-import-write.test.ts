@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import type { SondeConfig } from '../../src/config/schema.js';
 import { WriteRequestType, snappyCompress } from '../../src/ingest/index.js';
@@ -89,6 +89,58 @@ describe('POST /api/v1/import/*', () => {
     });
     assert.equal(res.statusCode, 413);
     assert.match(res.json().error, /max_decompressed_bytes/);
+  });
+
+  it('by default bounds every decompression by the body limit, and counts each refusal', async () => {
+    const ingest = { max_body_bytes: 2000 } as SondeConfig['ingest'];
+    t = await ingestApp({}, undefined, { ingest });
+    const bomb = gzipSync(Buffer.alloc(100_000, 0x20)); // a few hundred bytes that expand 50 times the limit
+    assert.ok(bomb.length < 2000);
+    const routes: [string, string][] = [
+      ['/api/v1/import/prometheus', 'text/plain'],
+      ['/api/sonde/v1/push', 'application/json'],
+      ['/v1/metrics', 'application/json'],
+    ];
+    for (const [url, type] of routes) {
+      for (const encoding of ['gzip', 'deflate']) {
+        const payload = encoding === 'gzip' ? bomb : deflateSync(Buffer.alloc(100_000, 0x20));
+        const res = await t.app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': type, 'content-encoding': encoding },
+          payload,
+        });
+        assert.equal(res.statusCode, 413, `${url} ${encoding}: ${res.body}`);
+        assert.match(
+          res.json().error,
+          /decompressed body is larger than 2000 bytes \(ingest.max_decompressed_bytes\)/,
+        );
+      }
+    }
+    const snappy = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/write',
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' },
+      payload: snappyCompress(Buffer.alloc(30_000)),
+    });
+    assert.equal(snappy.statusCode, 413, snappy.body);
+    assert.match(snappy.json().error, /more than 2000 \(ingest.max_decompressed_bytes\)/);
+    assert.deepEqual(t.limited, Array(7).fill('decompressed_body'));
+    assert.equal(selectAll(t.storage, 'x').length, 0);
+  });
+
+  it('a separate decompressed limit may be set above the body limit', async () => {
+    const ingest = { max_body_bytes: 2000, max_decompressed_bytes: 200_000 } as SondeConfig['ingest'];
+    t = await ingestApp({}, undefined, { ingest });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/import/prometheus',
+      headers: { 'content-type': 'text/plain', 'content-encoding': 'gzip' },
+      payload: gzipSync(`${'# padding\n'.repeat(5000)}x 1 1000\n`),
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().samples, 1);
+    assert.deepEqual(t.limited, []);
   });
 
   it('leaves other routes with Fastify JSON parsing', async () => {

@@ -13,6 +13,8 @@ export interface IngestApp {
   readonly app: FastifyInstance;
   readonly storage: Storage;
   readonly stats: IngestStats;
+  /** Every limit a request was refused by, in order (what sonde_http_limited_requests_total counts). */
+  readonly limited: string[];
 }
 
 export async function ingestApp(
@@ -21,12 +23,14 @@ export async function ingestApp(
   config: Partial<SondeConfig> = {},
 ): Promise<IngestApp> {
   const stats = options.stats ?? new IngestStats();
+  const limited: string[] = [];
   const deps: ApiDeps = {
     config: config as SondeConfig,
     storage,
     engine: {} as ApiDeps['engine'],
     logger: pino({ level: 'silent' }),
     startedAt: Date.now(),
+    onLimited: (limit) => void limited.push(limit),
   };
   const app = Fastify({ logger: false });
   // A sibling route with Fastify's default JSON parsing, to prove the ingest scope does not leak.
@@ -34,7 +38,7 @@ export async function ingestApp(
   const plugin = ingestRoutes({ ...options, stats });
   await app.register(async (scope) => plugin(scope, deps));
   await app.ready();
-  return { app, storage, stats };
+  return { app, storage, stats, limited };
 }
 
 export function selectAll(storage: Storage, name: string) {

@@ -1,10 +1,13 @@
 // Request bodies for the ingest routes, inside their own Fastify scope: every
 // content type arrives as a raw Buffer (protobuf, OpenMetrics, text, JSON
 // that may be gzipped), Content-Encoding gzip/deflate is undone with the
-// decompressed size bounded, and errors answer with a message naming the
-// limit or the problem.
+// decompressed size bounded (ingest.max_decompressed_bytes, by default the
+// body limit, so a small bomb cannot expand past what an uncompressed body
+// may be), and errors answer with a message naming the limit or the problem;
+// every refusal by a limit is counted in sonde's own metrics.
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { LimitName } from '../deps.js';
 import {
   IngestInputError,
   IngestLimitError,
@@ -12,7 +15,11 @@ import {
   type IngestStats,
 } from '../../ingest/index.js';
 
-export function installRawBodies(app: FastifyInstance, limits: IngestLimits): void {
+export function installRawBodies(
+  app: FastifyInstance,
+  limits: IngestLimits,
+  onLimited?: (limit: LimitName) => void,
+): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limits.maxBodyBytes }, (_req, body, done) =>
     done(null, body),
@@ -20,10 +27,11 @@ export function installRawBodies(app: FastifyInstance, limits: IngestLimits): vo
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err, url: req.url }, 'ingest request failed');
-    const message =
-      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? `request body is larger than ${limits.maxBodyBytes} bytes (ingest.max_body_bytes)`
-        : err.message;
+    const tooLarge = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+    if (tooLarge) onLimited?.('body');
+    const message = tooLarge
+      ? `request body is larger than ${limits.maxBodyBytes} bytes (ingest.max_body_bytes)`
+      : err.message;
     sendError(reply, status, message);
   });
 }
@@ -71,12 +79,26 @@ export function decodedBody(
   }
 }
 
+/** Which limit an ingest limit error names, by the setting its message cites. */
+const LIMIT_BY_SETTING: Record<string, LimitName> = {
+  'ingest.max_decompressed_bytes': 'decompressed_body',
+  'ingest.max_body_bytes': 'body',
+  'ingest.max_samples_per_request': 'samples_per_request',
+  'ingest.max_series_per_request': 'series_per_request',
+};
+
+function limitOf(err: IngestLimitError): LimitName {
+  const setting = /\((ingest\.\w+)\)/.exec(err.message)?.[1] ?? '';
+  return LIMIT_BY_SETTING[setting] ?? (err.status === 413 ? 'body' : 'samples_per_request');
+}
+
 /** Runs an ingest handler; known input and limit errors become 400/413/422 answers, counted. */
 export async function answer(
   reply: FastifyReply,
   path: string,
   stats: IngestStats,
   handle: () => Promise<unknown>,
+  onLimited?: (limit: LimitName) => void,
 ): Promise<FastifyReply> {
   try {
     await handle();
@@ -85,6 +107,7 @@ export async function answer(
   } catch (err) {
     if (err instanceof IngestLimitError) {
       stats.addRequest(path, err.status);
+      onLimited?.(limitOf(err));
       return sendError(reply, err.status, err.message);
     }
     if (err instanceof IngestInputError) {

@@ -23,11 +23,17 @@ export function importRoutes(
     const path = `import_${format}`;
     const caches = new ImportCaches();
     app.post(`/api/v1/import/${format}`, { bodyLimit: limits.maxBodyBytes }, async (req, reply) =>
-      answer(reply, path, stats, async () => {
-        const text = decodedBody(req, limits).toString('utf8');
-        const summary = await importText(deps.storage, text, { format, limits, stats, path, caches });
-        return reply.code(200).send(summary);
-      }),
+      answer(
+        reply,
+        path,
+        stats,
+        async () => {
+          const text = decodedBody(req, limits).toString('utf8');
+          const summary = await importText(deps.storage, text, { format, limits, stats, path, caches });
+          return reply.code(200).send(summary);
+        },
+        deps.onLimited,
+      ),
     );
   }
 }

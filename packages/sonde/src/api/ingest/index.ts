@@ -33,7 +33,7 @@ export function ingestRoutes(options: IngestRouteOptions = {}): RoutePlugin {
       (deps.config as { ingest?: IngestConfigSection } | undefined)?.ingest,
     );
     const limits: IngestLimits = { ...fromConfig, ...options.limits };
-    installRawBodies(app, limits);
+    installRawBodies(app, limits, deps.onLimited);
     importRoutes(app, deps, limits, stats);
     remoteWriteRoutes(app, deps, limits, stats);
     otlpRoutes(app, deps, limits, stats);

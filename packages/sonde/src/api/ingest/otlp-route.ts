@@ -14,25 +14,31 @@ export function otlpRoutes(
 ): void {
   const receiver = new OtlpReceiver(deps.storage, { limits, stats });
   app.post('/v1/metrics', { bodyLimit: limits.maxBodyBytes }, async (req, reply) =>
-    answer(reply, 'otlp', stats, async () => {
-      const type = String(req.headers['content-type'] ?? '').toLowerCase();
-      const encoding = type.startsWith('application/json')
-        ? 'json'
-        : type.startsWith('application/x-protobuf') || type.startsWith('application/protobuf')
-          ? 'protobuf'
-          : undefined;
-      if (!encoding) {
-        return sendError(
-          reply,
-          415,
-          `unsupported Content-Type "${type}": use application/x-protobuf or application/json`,
-        );
-      }
-      const result = await receiver.receive(decodedBody(req, limits), encoding);
-      return reply
-        .code(200)
-        .type(encoding === 'json' ? 'application/json' : 'application/x-protobuf')
-        .send(encodeOtlpResponse(result, encoding));
-    }),
+    answer(
+      reply,
+      'otlp',
+      stats,
+      async () => {
+        const type = String(req.headers['content-type'] ?? '').toLowerCase();
+        const encoding = type.startsWith('application/json')
+          ? 'json'
+          : type.startsWith('application/x-protobuf') || type.startsWith('application/protobuf')
+            ? 'protobuf'
+            : undefined;
+        if (!encoding) {
+          return sendError(
+            reply,
+            415,
+            `unsupported Content-Type "${type}": use application/x-protobuf or application/json`,
+          );
+        }
+        const result = await receiver.receive(decodedBody(req, limits), encoding);
+        return reply
+          .code(200)
+          .type(encoding === 'json' ? 'application/json' : 'application/x-protobuf')
+          .send(encodeOtlpResponse(result, encoding));
+      },
+      deps.onLimited,
+    ),
   );
 }

@@ -19,24 +19,30 @@ export function pushRoutes(
   stats: IngestStats,
 ): void {
   app.post('/api/sonde/v1/push', { bodyLimit: limits.maxBodyBytes }, async (req, reply) =>
-    answer(reply, 'push', stats, async () => {
-      const type = String(req.headers['content-type'] ?? '').toLowerCase();
-      if (!type.startsWith('application/json')) {
-        return sendError(
-          reply,
-          415,
-          `unsupported Content-Type "${type}": the push format is application/json`,
-        );
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(decodedBody(req, limits).toString('utf8'));
-      } catch (err) {
-        if (!(err instanceof SyntaxError)) throw err;
-        throw new IngestInputError(`body is not JSON: ${err.message}`);
-      }
-      const summary = await storePush(deps.storage, parsePushBody(json), { limits, stats });
-      return reply.code(200).send(summary);
-    }),
+    answer(
+      reply,
+      'push',
+      stats,
+      async () => {
+        const type = String(req.headers['content-type'] ?? '').toLowerCase();
+        if (!type.startsWith('application/json')) {
+          return sendError(
+            reply,
+            415,
+            `unsupported Content-Type "${type}": the push format is application/json`,
+          );
+        }
+        let json: unknown;
+        try {
+          json = JSON.parse(decodedBody(req, limits).toString('utf8'));
+        } catch (err) {
+          if (!(err instanceof SyntaxError)) throw err;
+          throw new IngestInputError(`body is not JSON: ${err.message}`);
+        }
+        const summary = await storePush(deps.storage, parsePushBody(json), { limits, stats });
+        return reply.code(200).send(summary);
+      },
+      deps.onLimited,
+    ),
   );
 }
