@@ -71,6 +71,7 @@ export function loopFor(
     honorLabels: rc.config.honor_labels,
     honorTimestamps: rc.config.honor_timestamps,
     sampleLimit: rc.config.sample_limit,
+    bodySizeLimit: rc.config.body_size_limit,
     metricRelabel: rc.metricRelabel,
     now,
   });

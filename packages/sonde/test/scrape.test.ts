@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { scrapeConfigSchema } from '../src/config/schema.js';
 import { MemoryStorage } from '../src/storage/memory.js';
 import { byName, loopFor, read, startTarget, type Target, text } from './scrape-support.js';
 
@@ -307,6 +308,39 @@ describe('scrape: a local target', () => {
     assert.deepEqual(u.searchParams.getAll('module'), ['m2']);
     assert.equal(seen.auth, `Basic ${Buffer.from('u:p:w').toString('base64')}`);
     assert.deepEqual(read(storage, byName('z'))[0].points, [{ t: 1000, v: 7 }]);
+  });
+});
+
+describe('scrape: decompression bombs', () => {
+  it('body_size_limit bounds the answer after gzip is undone: the scrape fails with the limit, up=0', async () => {
+    const t = await target('');
+    // 20 KiB sent, 20 MiB inflated.
+    const bomb = gzipSync(Buffer.concat([Buffer.from('z 7\n'), Buffer.alloc(20 * 1024 * 1024, 0x20)]));
+    t.handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4', 'Content-Encoding': 'gzip' });
+      res.end(bomb);
+    };
+    const storage = new MemoryStorage();
+    const { loop, client } = loopFor(
+      storage,
+      { static_configs: [{ targets: [t.address] }], body_size_limit: '1MB' },
+      () => 1000,
+    );
+    await loop.scrapeOnce();
+    client.close();
+    assert.equal(loop.lastError, `body larger than ${1024 * 1024} bytes`);
+    assert.deepEqual(read(storage, byName('z')), []);
+    assert.deepEqual(read(storage, byName('up'))[0].points, [{ t: 1000, v: 0 }]);
+  });
+
+  it('body_size_limit takes Prometheus sizes or bytes and refuses anything else', () => {
+    const parse = (v: unknown) =>
+      scrapeConfigSchema.parse({ job_name: 'j', body_size_limit: v }).body_size_limit;
+    assert.equal(parse('10MB'), 10 * 1024 * 1024);
+    assert.equal(parse('512KB'), 512 * 1024);
+    assert.equal(parse(4096), 4096);
+    assert.equal(scrapeConfigSchema.parse({ job_name: 'j' }).body_size_limit, 0);
+    assert.throws(() => parse('10 MB'), /size such as/);
   });
 });
 

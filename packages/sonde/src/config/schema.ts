@@ -12,6 +12,20 @@ const duration = z
   .string()
   .regex(/^(\d+(ms|s|m|h|d|w|y))+$/, 'must be a duration such as 500ms, 15s, 5m, 1h, 90d');
 
+const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+/** A byte size as Prometheus writes it ("10MB", base 2), or a plain number of bytes; to bytes. */
+const byteSize = z
+  .union([
+    z.number().int().nonnegative(),
+    z.string().regex(/^\d+(B|KB|MB|GB|TB)$/, 'must be a size such as 512KB, 10MB or 1GB, or bytes'),
+  ])
+  .transform((v) => {
+    if (typeof v === 'number') return v;
+    const unit = /[A-Z]+$/.exec(v)?.[0] ?? 'B';
+    return Number(v.slice(0, -unit.length)) * SIZE_UNITS[unit];
+  });
+
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 export const storageSchema = z
@@ -273,6 +287,8 @@ export const scrapeConfigSchema = z
     honor_timestamps: z.boolean().default(true),
     /** More samples than this after metric relabeling fails the scrape; 0 means no limit. */
     sample_limit: z.number().int().nonnegative().default(0),
+    /** A (decompressed) answer larger than this fails the scrape; 0 means sonde's ceiling of 512MB. */
+    body_size_limit: byteSize.default(0),
   })
   .strict()
   .refine((c) => !(c.basic_auth && c.authorization), {

@@ -14,6 +14,8 @@ const http = require('node:http');
 const https = require('node:https');
 const zlib = require('node:zlib');
 const { port, flag, tls } = workerData;
+// A (gzipped) answer is read up to this many bytes, as the asynchronous client does.
+const MAX_BYTES = 512 * 1024 * 1024;
 const httpAgent = new http.Agent({ keepAlive: true });
 const httpsAgent = new https.Agent({ keepAlive: true, ...tls });
 function reply(msg) {
@@ -31,7 +33,12 @@ port.on('message', (r) => {
     const gz = /gzip/i.test(String(res.headers['content-encoding'] || ''));
     const s = gz ? res.pipe(zlib.createGunzip()) : res;
     const chunks = [];
-    s.on('data', (c) => chunks.push(c));
+    let size = 0;
+    s.on('data', (c) => {
+      size += c.length;
+      if (size > MAX_BYTES) { req.destroy(); finish({ error: 'body larger than ' + MAX_BYTES + ' bytes' }); }
+      else chunks.push(c);
+    });
     s.on('error', (e) => finish({ error: 'reading body: ' + e.message }));
     s.on('end', () => finish({ status: res.statusCode, statusText: res.statusMessage || '', text: Buffer.concat(chunks).toString('utf8') }));
   });

@@ -24,6 +24,8 @@ export interface LoopOptions {
   readonly honorLabels: boolean;
   readonly honorTimestamps: boolean;
   readonly sampleLimit: number;
+  /** Largest answer in bytes after gzip is undone; 0 or absent: the client's ceiling. */
+  readonly bodySizeLimit?: number;
   readonly metricRelabel: readonly RelabelRule[];
   /** Sample timestamps (ms); the schedule itself runs on the real clock. */
   readonly now: () => number;
@@ -207,6 +209,7 @@ export class ScrapeLoop {
       const res = await o.client.request(new URL(o.target.url), {
         timeoutMs: o.target.timeoutMs,
         signal: this.abort.signal,
+        ...(o.bodySizeLimit ? { maxBytes: o.bodySizeLimit } : {}),
         headers: {
           Accept: SCRAPE_ACCEPT,
           'Accept-Encoding': 'gzip',

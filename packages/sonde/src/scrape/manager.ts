@@ -114,6 +114,7 @@ export function createScrapeManager(opts: ScrapeManagerOptions): ScrapeManager {
         honorLabels: pool.rc.config.honor_labels,
         honorTimestamps: pool.rc.config.honor_timestamps,
         sampleLimit: pool.rc.config.sample_limit,
+        bodySizeLimit: pool.rc.config.body_size_limit,
         metricRelabel: pool.rc.metricRelabel,
         now,
       });
