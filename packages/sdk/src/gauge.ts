@@ -79,12 +79,6 @@ export class Gauge<T extends string = string> extends MetricBase<T, GaugeSeries>
     return new GaugeSeries(this, values, pairs);
   }
 
-  private pick(a: unknown): GaugeSeries {
-    return typeof a === 'object' && a !== null
-      ? this.byObject(a as Record<string, unknown>)
-      : (this.single ?? this.unlabelled());
-  }
-
   set(value: number): void;
   set(labels: LabelValues<T>, value: number): void;
   set(a: LabelValues<T> | number, b?: number): void {

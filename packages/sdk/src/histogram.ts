@@ -9,10 +9,9 @@ import {
   type MetricConfiguration,
   type MetricValue,
   type RenderContext,
-  Series,
 } from './metric.js';
+import { ObservedMetric, ObservingSeries } from './observed-metric.js';
 import { ExponentialSketch, type HistogramSample, type SketchOptions } from './sketch/exponential.js';
-import { elapsedSeconds, now, Timer, timeCall } from './timer.js';
 import { sdkStats } from './validation.js';
 
 export interface HistogramConfiguration<T extends string> extends MetricConfiguration<T> {
@@ -22,7 +21,7 @@ export interface HistogramConfiguration<T extends string> extends MetricConfigur
   sketch?: Pick<SketchOptions, 'scale' | 'maxBuckets'>;
 }
 
-export class HistogramSeries extends Series {
+export class HistogramSeries extends ObservingSeries {
   /** Non-cumulative counts per classic bucket (the +Inf bucket is count minus their sum). */
   readonly buckets: Float64Array;
   readonly sketch: ExponentialSketch;
@@ -58,26 +57,6 @@ export class HistogramSeries extends Series {
     s.sketch.record(v);
   }
 
-  /** Starts a timer; calling the result records the elapsed seconds and returns them. */
-  startTimer(): () => number {
-    const start = now();
-    return () => {
-      const s = elapsedSeconds(start);
-      this.observe(s);
-      return s;
-    };
-  }
-
-  /** A disposable timer: `using t = series.timer()` records at the end of the block. */
-  timer(): Timer {
-    return new Timer((s) => this.observe(s));
-  }
-
-  /** Runs `fn` (sync or async) and records its duration. */
-  time<R>(fn: () => R): R {
-    return timeCall(fn, (s) => this.observe(s));
-  }
-
   /** The q-quantile (0..1) of what this series observed, within 1% relative error. */
   percentile(q: number): number {
     return this.sketch.quantile(q);
@@ -94,7 +73,7 @@ export class HistogramSeries extends Series {
   }
 }
 
-export class Histogram<T extends string = string> extends MetricBase<T, HistogramSeries> {
+export class Histogram<T extends string = string> extends ObservedMetric<T, HistogramSeries> {
   readonly type = 'histogram' as const;
   readonly upperBounds: readonly number[];
   readonly sketchOptions: SketchOptions;
@@ -111,45 +90,6 @@ export class Histogram<T extends string = string> extends MetricBase<T, Histogra
 
   protected newSeries(values: (string | undefined)[], pairs: string): HistogramSeries {
     return new HistogramSeries(this, values, pairs);
-  }
-
-  private pick(a: unknown): HistogramSeries {
-    return typeof a === 'object' && a !== null
-      ? this.byObject(a as Record<string, unknown>)
-      : (this.single ?? this.unlabelled());
-  }
-
-  /** `observe(v)` or `observe({ route: '/x' }, v)`. */
-  observe(value: number): void;
-  observe(labels: LabelValues<T>, value: number): void;
-  observe(a: LabelValues<T> | number, b?: number): void {
-    if (typeof a === 'number') (this.single ?? this.unlabelled()).observe(a);
-    else if (typeof a === 'object' && a !== null) {
-      if (this.exemplarStyle) {
-        const o = a as { labels?: Record<string, unknown>; value?: number };
-        this.byObject(o.labels ?? {}).observe(o.value as number);
-      } else this.byObject(a as Record<string, unknown>).observe(b as number);
-    } else sdkStats.invalidValues++;
-  }
-
-  /** prom-client's timer: `const end = h.startTimer({a}); ...; end({b})` returns seconds. */
-  startTimer(labels?: LabelValues<T>): (endLabels?: LabelValues<T>) => number {
-    const start = now();
-    return (endLabels) => {
-      const s = elapsedSeconds(start);
-      this.pick(endLabels ? { ...labels, ...endLabels } : labels).observe(s);
-      return s;
-    };
-  }
-
-  /** A disposable timer: `using t = h.timer({ route })` observes when the block ends. */
-  timer(labels?: LabelValues<T>): Timer {
-    return new Timer((s) => this.pick(labels).observe(s));
-  }
-
-  /** Runs `fn` (sync or async), observing its duration; its result or error passes through. */
-  time<R>(fn: () => R, labels?: LabelValues<T>): R {
-    return timeCall(fn, (s) => this.pick(labels).observe(s));
   }
 
   /** Sets a series to zero so it is exported before its first observation. */

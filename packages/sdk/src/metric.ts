@@ -399,6 +399,13 @@ export abstract class MetricBase<T extends string, S extends Series> {
     return this.arity === 0 ? this.single! : this.byValues(new Array(this.arity));
   }
 
+  /** The series for an optional label object: labelled, or the label-less one. */
+  protected pick(labels: unknown): S {
+    return typeof labels === 'object' && labels !== null
+      ? this.byObject(labels as Record<string, unknown>)
+      : (this.single ?? this.unlabelled());
+  }
+
   /** `# HELP`/`# TYPE` (and `# UNIT`) lines; cached. */
   protected header(ctx: RenderContext): string {
     if (this.headerKey === (ctx.openMetrics ? 'o' : 't')) return this.headerText;

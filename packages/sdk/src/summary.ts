@@ -3,16 +3,9 @@
 // window of `maxAgeSeconds` split into `ageBuckets`. `_sum` and `_count` are
 // cumulative, as in prom-client and the Go client.
 import { formatValue } from './exposition/format.js';
-import {
-  type LabelValues,
-  MetricBase,
-  type MetricConfiguration,
-  type MetricValue,
-  type RenderContext,
-  Series,
-} from './metric.js';
+import type { LabelValues, MetricConfiguration, MetricValue, RenderContext } from './metric.js';
+import { ObservedMetric, ObservingSeries } from './observed-metric.js';
 import { ExponentialSketch } from './sketch/exponential.js';
-import { elapsedSeconds, now, Timer, timeCall } from './timer.js';
 import { sdkStats } from './validation.js';
 
 export interface SummaryConfiguration<T extends string> extends MetricConfiguration<T> {
@@ -30,7 +23,7 @@ export interface SummaryConfiguration<T extends string> extends MetricConfigurat
 
 const DEFAULT_PERCENTILES = [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999];
 
-export class SummarySeries extends Series {
+export class SummarySeries extends ObservingSeries {
   count = 0;
   sum = 0;
   /** One sketch per age bucket (one in all without a window). */
@@ -73,23 +66,6 @@ export class SummarySeries extends Series {
     s.sum += v;
   }
 
-  startTimer(): () => number {
-    const start = now();
-    return () => {
-      const s = elapsedSeconds(start);
-      this.observe(s);
-      return s;
-    };
-  }
-
-  timer(): Timer {
-    return new Timer((s) => this.observe(s));
-  }
-
-  time<R>(fn: () => R): R {
-    return timeCall(fn, (s) => this.observe(s));
-  }
-
   /** The sketch of the current window. */
   window(): ExponentialSketch {
     if (this.ring.length === 1) return this.ring[0];
@@ -111,7 +87,7 @@ export class SummarySeries extends Series {
   }
 }
 
-export class Summary<T extends string = string> extends MetricBase<T, SummarySeries> {
+export class Summary<T extends string = string> extends ObservedMetric<T, SummarySeries> {
   readonly type = 'summary' as const;
   readonly percentiles: readonly number[];
   readonly maxAgeSeconds: number;
@@ -141,38 +117,6 @@ export class Summary<T extends string = string> extends MetricBase<T, SummarySer
 
   protected newSeries(values: (string | undefined)[], pairs: string): SummarySeries {
     return new SummarySeries(this, values, pairs);
-  }
-
-  private pick(a: unknown): SummarySeries {
-    return typeof a === 'object' && a !== null
-      ? this.byObject(a as Record<string, unknown>)
-      : (this.single ?? this.unlabelled());
-  }
-
-  observe(value: number): void;
-  observe(labels: LabelValues<T>, value: number): void;
-  observe(a: LabelValues<T> | number, b?: number): void {
-    if (typeof a === 'number') (this.single ?? this.unlabelled()).observe(a);
-    else if (typeof a === 'object' && a !== null)
-      this.byObject(a as Record<string, unknown>).observe(b as number);
-    else sdkStats.invalidValues++;
-  }
-
-  startTimer(labels?: LabelValues<T>): (endLabels?: LabelValues<T>) => number {
-    const start = now();
-    return (endLabels) => {
-      const s = elapsedSeconds(start);
-      this.pick(endLabels ? { ...labels, ...endLabels } : labels).observe(s);
-      return s;
-    };
-  }
-
-  timer(labels?: LabelValues<T>): Timer {
-    return new Timer((s) => this.pick(labels).observe(s));
-  }
-
-  time<R>(fn: () => R, labels?: LabelValues<T>): R {
-    return timeCall(fn, (s) => this.pick(labels).observe(s));
   }
 
   percentile(q: number, labels?: LabelValues<T>): number {
