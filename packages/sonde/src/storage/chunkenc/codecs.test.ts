@@ -170,6 +170,37 @@ describe('integer runs', () => {
       { numRuns: RUNS },
     );
   });
+  it('round-trips runs of small steps with rare huge jumps (every order, one- and multi-byte varints), scaled', () => {
+    const step = fc.oneof(
+      { weight: 20, arbitrary: fc.integer({ min: -60, max: 60 }) },
+      { weight: 1, arbitrary: fc.integer({ min: -(2 ** 40), max: 2 ** 40 }) },
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(2 ** 45), max: 2 ** 45 }),
+        fc.array(step, { maxLength: 400 }),
+        (x0, steps) => {
+          const xs = [x0];
+          for (const s of steps) xs.push(Math.max(-(2 ** 49), Math.min(2 ** 49, xs[xs.length - 1] + s)));
+          const w = new ByteWriter();
+          encodeInts(w, xs, 0, xs.length);
+          const bytes = w.finish();
+          const out = new Float64Array(xs.length + 2);
+          const r = new ByteReader(bytes);
+          decodeInts(r, xs.length, out, 2, 100);
+          assert.equal(r.pos, bytes.length);
+          assert.deepEqual(
+            Array.from(out.subarray(2)),
+            xs.map((x) => x / 100),
+          );
+          assert.throws(() =>
+            decodeInts(new ByteReader(bytes.subarray(0, bytes.length - 1)), xs.length, out, 0),
+          );
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
 });
 
 describe('timestamps', () => {

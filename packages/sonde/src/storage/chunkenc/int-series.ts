@@ -54,49 +54,111 @@ export function encodeInts(w: ByteWriter, xs: Ints, from: number, to: number): v
 
 /**
  * Reads n integers into out[at..at+n), advancing the reader past them; with a
- * scale, stores x / 10^k (scale > 0) or x · 10^-k (scale < 0) instead, in the same pass.
+ * scale, stores x / 10^k (divide) or x · 10^-k (multiply) instead. The
+ * integers are decoded by one loop per order (no per-value branch on it),
+ * one-byte varints on a fast path; the scaling is a second, flat pass.
  */
 export function decodeInts(
   r: ByteReader,
   n: number,
-  out: Float64Array | number[],
+  out: Float64Array,
   at: number,
   divide = 1,
   multiply = 1,
 ): void {
   const order = r.u8();
   if (order > 2) throw new RangeError(`corrupt integer run (order ${order})`);
-  const b = r.buf;
-  const end = r.end;
-  let p = r.pos;
-  let prev = 0;
-  let d = 0;
-  for (let i = 0; i < n; i++) {
-    // inline uvarint + unzigzag
-    let z = 0;
-    let shift = 0;
-    for (;;) {
-      if (p >= end) throw new RangeError('truncated integer run');
-      const c = b[p++];
-      if (shift < 28) z |= (c & 0x7f) << shift;
-      else z += (c & 0x7f) * 2 ** shift;
-      if (c < 0x80) break;
-      shift += 7;
-      if (shift > 56) throw new RangeError('corrupt varint');
-    }
-    if (shift < 28) z >>>= 0;
-    const v = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-    let x: number;
-    if (order === 0 || i === 0) x = v;
-    else if (order === 1 || i === 1) {
-      d = v;
-      x = prev + d;
-    } else {
-      d += v;
-      x = prev + d;
-    }
-    out[at + i] = divide !== 1 ? x / divide : multiply !== 1 ? x * multiply : x;
-    prev = x;
-  }
+  if (at + n > out.length) throw new RangeError('integer run longer than its output');
+  let p: number;
+  if (order === 2) p = readOrder2(r.buf, r.pos, r.end, n, out, at);
+  else if (order === 1) p = readOrder1(r.buf, r.pos, r.end, n, out, at);
+  else p = readOrder0(r.buf, r.pos, r.end, n, out, at);
   r.pos = p;
+  const to = at + n;
+  if (divide !== 1) for (let i = at; i < to; i++) out[i] /= divide;
+  else if (multiply !== 1) for (let i = at; i < to; i++) out[i] *= multiply;
+}
+
+/** Scratch for the multi-byte varint path: the value read and the position after it. */
+let slowValue = 0;
+
+/** Reads a zigzag varint whose first byte (c0, ≥ 0x80) is already read; sets slowValue, returns the next position. */
+function readSlow(b: Uint8Array, p: number, end: number, c0: number): number {
+  let z = c0 & 0x7f;
+  let shift = 7;
+  for (;;) {
+    if (p >= end) throw new RangeError('truncated integer run');
+    const c = b[p++];
+    if (shift < 28) z |= (c & 0x7f) << shift;
+    else z += (c & 0x7f) * 2 ** shift;
+    if (c < 0x80) break;
+    shift += 7;
+    if (shift > 56) throw new RangeError('corrupt varint');
+  }
+  if (shift < 28) z >>>= 0;
+  slowValue = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  return p;
+}
+
+function readOrder0(b: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number): number {
+  for (let i = at, to = at + n; i < to; i++) {
+    if (p >= end) throw new RangeError('truncated integer run');
+    const c = b[p++];
+    if (c < 0x80) out[i] = (c >>> 1) ^ -(c & 1);
+    else {
+      p = readSlow(b, p, end, c);
+      out[i] = slowValue;
+    }
+  }
+  return p;
+}
+
+function readOrder1(b: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number): number {
+  let x = 0;
+  for (let i = at, to = at + n; i < to; i++) {
+    if (p >= end) throw new RangeError('truncated integer run');
+    const c = b[p++];
+    if (c < 0x80) x += (c >>> 1) ^ -(c & 1);
+    else {
+      p = readSlow(b, p, end, c);
+      x += slowValue;
+    }
+    out[i] = x;
+  }
+  return p;
+}
+
+function readOrder2(b: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number): number {
+  if (n === 0) return p;
+  // the first value and the first delta are stored as they are, then delta-of-deltas
+  let x = 0;
+  let d = 0;
+  for (let i = at, to = at + Math.min(n, 2); i < to; i++) {
+    if (p >= end) throw new RangeError('truncated integer run');
+    const c = b[p++];
+    let v: number;
+    if (c < 0x80) v = (c >>> 1) ^ -(c & 1);
+    else {
+      p = readSlow(b, p, end, c);
+      v = slowValue;
+    }
+    if (i === at) x = v;
+    else {
+      d = v;
+      x += d;
+    }
+    out[i] = x;
+  }
+  for (let i = at + 2, to = at + n; i < to; i++) {
+    if (p >= end) throw new RangeError('truncated integer run');
+    const c = b[p++];
+    if (c < 0x80) d += (c >>> 1) ^ -(c & 1);
+    else {
+      p = readSlow(b, p, end, c);
+      d += slowValue;
+    }
+    x += d;
+    out[i] = x;
+  }
+  return p;
 }
