@@ -69,6 +69,8 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Why a label set cannot be stored, or undefined when it can. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 export function checkLabels(labels: Labels, limits: IngestLimits): string | undefined {
   const name = labels.__name__;
   if (!name) return 'series has no metric name (__name__)';
@@ -84,6 +86,8 @@ export function checkLabels(labels: Labels, limits: IngestLimits): string | unde
     if (v.length > limits.maxLabelValueLength) {
       return `value of label "${k}" is longer than ${limits.maxLabelValueLength} characters`;
     }
+    // A JSON "\ud800" escape decodes to a lone surrogate, which has no UTF-8 form.
+    if (LONE_SURROGATE.test(v)) return `value of label "${k}" is not valid UTF-8 (a lone surrogate)`;
   }
   if (n > limits.maxLabelsPerSeries) return `series has ${n} labels, more than ${limits.maxLabelsPerSeries}`;
   return undefined;

@@ -51,6 +51,7 @@ export {
 export { REDACTED, redactValue } from './redact.js';
 export { IngestStats, type RejectReason } from './stats.js';
 export { snappyCompress, snappyUncompress } from './snappy.js';
+export { invalidUtf8At, utf8Text } from './utf8.js';
 export { RemoteWriteReceiver, type RemoteWriteOptions } from './remote-write/receive.js';
 export { WriteRequestDecoder, type WriteRequestSink } from './remote-write/decode.js';
 export { WriteRequestType } from './remote-write/schema.js';

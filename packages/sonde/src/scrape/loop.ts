@@ -5,6 +5,7 @@
 // markers for every series the previous scrape had and this one does not.
 import type { Logger } from 'pino';
 import { TextParser, type TextFormat, type TextSampleSink } from '../ingest/text-parser.js';
+import { utf8Text } from '../ingest/utf8.js';
 import { STALE_NAN } from '../storage/labels.js';
 import type { Appender, Labels, Storage } from '../storage/types.js';
 import type { HttpClient } from './http-client.js';
@@ -222,7 +223,8 @@ export class ScrapeLoop {
         this.scrapeState = state;
         const parser = this.parser(res.contentType);
         try {
-          parser.parse(res.body.toString('utf8'));
+          // Invalid UTF-8 fails the scrape, as in Prometheus, rather than turning into U+FFFD.
+          parser.parse(utf8Text(res.body, 'the answer'));
         } finally {
           this.scrapeState = null;
         }

@@ -9,6 +9,7 @@ import {
   type IngestStats,
   type TextFormat,
   importText,
+  utf8Text,
 } from '../../ingest/index.js';
 import type { ApiDeps } from '../deps.js';
 import { answer, decodedBody } from './body.js';
@@ -28,7 +29,7 @@ export function importRoutes(
         path,
         stats,
         async () => {
-          const text = decodedBody(req, limits).toString('utf8');
+          const text = utf8Text(decodedBody(req, limits));
           const summary = await importText(deps.storage, text, { format, limits, stats, path, caches });
           return reply.code(200).send(summary);
         },

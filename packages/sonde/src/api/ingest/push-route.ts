@@ -8,6 +8,7 @@ import {
   type IngestStats,
   parsePushBody,
   storePush,
+  utf8Text,
 } from '../../ingest/index.js';
 import type { ApiDeps } from '../deps.js';
 import { answer, decodedBody, sendError } from './body.js';
@@ -34,7 +35,7 @@ export function pushRoutes(
         }
         let json: unknown;
         try {
-          json = JSON.parse(decodedBody(req, limits).toString('utf8'));
+          json = JSON.parse(utf8Text(decodedBody(req, limits)));
         } catch (err) {
           if (!(err instanceof SyntaxError)) throw err;
           throw new IngestInputError(`body is not JSON: ${err.message}`);

@@ -5,6 +5,7 @@ import type { Storage } from '../../storage/types.js';
 import { IngestBatch, type IngestSummary } from '../batch.js';
 import { IngestInputError, type IngestLimits, resolveLimits } from '../limits.js';
 import type { IngestStats } from '../stats.js';
+import { utf8Text } from '../utf8.js';
 import { ExportMetricsServiceRequest, ExportMetricsServiceResponse } from './schema.js';
 import { DeltaState, type OtlpRequest, translateOtlp } from './translate.js';
 
@@ -25,7 +26,7 @@ export function decodeOtlp(body: Buffer, encoding: OtlpEncoding): OtlpRequest {
   if (encoding === 'json') {
     let obj: unknown;
     try {
-      obj = JSON.parse(body.toString('utf8'));
+      obj = JSON.parse(utf8Text(body));
     } catch (err) {
       throw new IngestInputError(`OTLP JSON: ${(err as Error).message}`);
     }

@@ -7,6 +7,7 @@ import type { HistogramSample, Labels, MetricMetadata, MetricType } from '../../
 import { spansToRun } from '../histogram.js';
 import { IngestInputError } from '../limits.js';
 import { HistogramType, MetricMetadataType } from './schema.js';
+import { utf8Field } from '../utf8.js';
 
 export interface WriteRequestSink {
   /** Starts a series; its samples follow. */
@@ -195,7 +196,7 @@ export class WriteRequestDecoder {
         }
         const se = r.sub();
         if (se > e) throw truncated(r.pos);
-        const s = buf.toString('utf8', r.pos, se);
+        const s = utf8Field(buf, r.pos, se, 'remote_write: label');
         if (k >>> 3 === 1) name = s;
         else if (k >>> 3 === 2) value = s;
         r.pos = se;
