@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { SondeConfig } from '../config/schema.js';
 import type { QueryEngine } from '../query/types.js';
 import type { Storage } from '../storage/types.js';
+import type { QuerySlots } from './query-slots.js';
 
 /** What a limit-refused request is counted as in `sonde_http_limited_requests_total{limit}`. */
 export type LimitName =
@@ -21,6 +22,8 @@ export interface ApiDeps {
   readonly logger: Logger;
   /** Unix ms when this process started. */
   readonly startedAt: number;
+  /** The concurrent-query limit the query API evaluates under; none: no limit. */
+  readonly querySlots?: QuerySlots;
   /** Counts a request refused by a limit, for sonde's own metrics. */
   readonly onLimited?: (limit: LimitName) => void;
 }

@@ -364,9 +364,19 @@ export const configSchema = z
         timeout: duration.default('2m'),
         /** Most samples one query may load or hold. */
         max_samples: z.number().int().positive().default(50_000_000),
+        /** Queries of the HTTP API evaluated at once (Prometheus's --query.max-concurrency). */
+        max_concurrency: z.number().int().positive().default(20),
+        /** How long a query past max_concurrency waits for a slot before it is answered 503; 0s: at once. */
+        max_queue_wait: duration.default('5s'),
       })
       .strict()
-      .default({ lookback_delta: '5m', timeout: '2m', max_samples: 50_000_000 }),
+      .default({
+        lookback_delta: '5m',
+        timeout: '2m',
+        max_samples: 50_000_000,
+        max_concurrency: 20,
+        max_queue_wait: '5s',
+      }),
   })
   .strict();
 

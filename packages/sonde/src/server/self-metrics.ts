@@ -13,6 +13,8 @@ export interface SelfMetricSources {
   readonly writers: readonly RemoteWriter[];
   readonly ingest?: IngestStats;
   readonly live?: () => { streams: number; queries: number };
+  /** The query API's concurrency: evaluating, waiting for a slot, and the limit. */
+  readonly queries?: () => { running: number; waiting: number; max: number };
 }
 
 export interface SelfMetrics {
@@ -91,6 +93,25 @@ export function createSelfMetrics(sources: SelfMetricSources): SelfMetrics {
     (s) => s.samplesDroppedQueueFull,
   );
   remote('sonde_remote_write_queue_bytes', 'Bytes waiting in the durable queue.', (s) => s.queuedBytes);
+  if (sources.queries) {
+    const queries = sources.queries;
+    const gauge = (name: string, help: string, pick: (q: ReturnType<typeof queries>) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(pick(queries()));
+        },
+      });
+    gauge('sonde_queries_running', 'Queries of the query API evaluating now.', (q) => q.running);
+    gauge('sonde_queries_waiting', 'Queries of the query API waiting for a slot.', (q) => q.waiting);
+    gauge(
+      'sonde_queries_concurrent_max',
+      'The concurrent-query limit (query.max_concurrency).',
+      (q) => q.max,
+    );
+  }
   if (sources.live) {
     const live = sources.live;
     new Gauge({

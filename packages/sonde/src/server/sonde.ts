@@ -15,10 +15,11 @@ import type { RoutePlugin } from '../api/deps.js';
 import { ingestRoutes } from '../api/ingest/index.js';
 import { createLiveRoutes } from '../api/live/index.js';
 import { prometheusApi } from '../api/prometheus/index.js';
+import { QuerySlots } from '../api/query-slots.js';
 import { createApiServer } from '../api/server.js';
 import { storageRoutes } from '../api/storage/index.js';
 import { reloadTls } from '../api/tls.js';
-import type { SondeConfig } from '../config/index.js';
+import { type SondeConfig, parseDuration } from '../config/index.js';
 import { IngestStats } from '../ingest/index.js';
 import type { QueryEngine } from '../query/types.js';
 import { createScrapeManager, targetsApi } from '../scrape/index.js';
@@ -137,7 +138,13 @@ export async function startSonde(
   });
 
   const collection = await createHostCollection(config, storage, logger.child({ component: 'collect' }));
+  const querySlots = new QuerySlots({
+    max: config.query.max_concurrency,
+    maxWaitMs: parseDuration(config.query.max_queue_wait),
+    onRefused: () => self.limited('query_concurrency'),
+  });
   const self = createSelfMetrics({
+    queries: () => querySlots.stats(),
     storage,
     writers: data.writers,
     ingest: ingestStats,
@@ -145,7 +152,7 @@ export async function startSonde(
   });
   let ready = false;
   http = await createApiServer({
-    deps: { config, storage, engine, logger, startedAt, onLimited: self.limited },
+    deps: { config, storage, engine, logger, startedAt, querySlots, onLimited: self.limited },
     plugins,
     isReady: () => ready && collection.stored,
     selfMetrics: self.render,

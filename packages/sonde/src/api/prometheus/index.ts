@@ -10,6 +10,7 @@ import type { Matcher } from '../../storage/types.js';
 import { re2ForStore } from '../../query/parser/regex.js';
 import { SONDE_VERSION } from '../../version.js';
 import type { ApiDeps, RoutePlugin } from '../deps.js';
+import { TooManyQueriesError } from '../query-slots.js';
 import { resultJson, successJson } from './json.js';
 import {
   ParamError,
@@ -56,7 +57,10 @@ function fail(reply: FastifyReply, err: unknown, log: FastifyRequest['log']): Fa
   let type: ErrorType = 'internal';
   let message = String((err as Error)?.message ?? err);
   if (err instanceof ApiError) type = err.errorType;
-  else if (err instanceof QueryError) {
+  else if (err instanceof TooManyQueriesError) {
+    type = 'unavailable';
+    reply.header('Retry-After', '1');
+  } else if (err instanceof QueryError) {
     type = err.errorType === 'too_many_samples' ? 'execution' : err.errorType;
   } else log.error({ err }, 'prometheus api failure');
   if (err instanceof ParamError) type = 'bad_data';
@@ -160,10 +164,13 @@ export const prometheusApi: RoutePlugin = (app: FastifyInstance, deps: ApiDeps) 
     }
   };
 
+  const slots = deps.querySlots;
+  const inSlot = <T>(evaluate: () => Promise<T>): Promise<T> => (slots ? slots.run(evaluate) : evaluate());
+
   route('/api/v1/query', async (p) => {
     const query = single(p, 'query') ?? '';
     const time = timeParam(p, 'time', Date.now());
-    const value = await asQueryParam(deps.engine.instant(query, time, queryOptions(p)));
+    const value = await asQueryParam(inSlot(() => deps.engine.instant(query, time, queryOptions(p))));
     return successJson(resultJson(value));
   });
 
@@ -190,7 +197,7 @@ export const prometheusApi: RoutePlugin = (app: FastifyInstance, deps: ApiDeps) 
         'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
       );
     const value = await asQueryParam(
-      deps.engine.range(single(p, 'query') ?? '', start, end, step, queryOptions(p)),
+      inSlot(() => deps.engine.range(single(p, 'query') ?? '', start, end, step, queryOptions(p))),
     );
     return successJson(resultJson(value));
   });

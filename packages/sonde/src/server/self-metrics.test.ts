@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemoryStorage } from '../storage/index.js';
+import { createSelfMetrics } from './self-metrics.js';
+
+describe("sonde's own metrics", () => {
+  it('count refusals per limit and show the query slots', async () => {
+    const self = createSelfMetrics({
+      storage: new MemoryStorage(),
+      writers: [],
+      queries: () => ({ running: 3, waiting: 1, max: 20 }),
+    });
+    self.limited('decompressed_body');
+    self.limited('query_concurrency');
+    self.limited('query_concurrency');
+    const { body } = await self.render();
+    assert.match(body, /^sonde_http_limited_requests_total\{limit="decompressed_body"\} 1$/m);
+    assert.match(body, /^sonde_http_limited_requests_total\{limit="query_concurrency"\} 2$/m);
+    assert.match(body, /^sonde_queries_running 3$/m);
+    assert.match(body, /^sonde_queries_waiting 1$/m);
+    assert.match(body, /^sonde_queries_concurrent_max 20$/m);
+  });
+});
