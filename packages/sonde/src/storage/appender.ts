@@ -6,7 +6,7 @@ import { wordsOf } from './chunkenc/float-bits.js';
 import { ByteWriter } from './chunkenc/varint.js';
 import { ACCEPTED, DUPLICATE, Head, OUT_OF_ORDER } from './head.js';
 import type { MemSeries } from './series.js';
-import type { AppendResult, Appender, HistogramSample, Labels } from './types.js';
+import type { AppendResult, Appender, HistogramSample, Labels, SeriesRef } from './types.js';
 import { frameInPlace } from './wal.js';
 import { histogramRecord, samplesRecord, seriesRecord } from './wal-records.js';
 
@@ -54,6 +54,19 @@ export class EmbeddedAppender implements Appender {
       this.invalid++;
       return;
     }
+    this.push(s, t, v);
+  }
+
+  appendRef(ref: SeriesRef | null, labels: Labels, t: number, v: number): SeriesRef | null {
+    // a handle is a MemSeries of this head; a deleted one (dropped, replaced) is looked up again
+    let s = ref as MemSeries | null;
+    if (s === null || s.deleted) s = this.seriesFor(labels);
+    if (!s || !Number.isFinite(t) || typeof v !== 'number') this.invalid++;
+    else this.push(s, t, v);
+    return s;
+  }
+
+  private push(s: MemSeries, t: number, v: number): void {
     if (this.n === this.t.length) {
       const t2 = new Float64Array(this.n * 2);
       const v2 = new Float64Array(this.n * 2);

@@ -64,11 +64,25 @@ export interface AppendResult {
 }
 
 /**
+ * A store's handle for one series, handed back by `Appender.appendRef` (Prometheus's SeriesRef).
+ * Opaque, and meaningful only to appenders of the store that gave it.
+ */
+export type SeriesRef = object;
+
+/**
  * Collects samples; nothing is visible or durable until `commit()` resolves.
  * An appender is used by one writer at a time and is reusable after commit.
  */
 export interface Appender {
   append(labels: Labels, t: number, v: number): void;
+  /**
+   * Optional fast path for writers that see the same series again (a remote_write or import
+   * cache, a scrape cache): `append`, answering the store's handle for the series. Passing the
+   * handle back as `ref` with the same labels skips the label lookup; a handle no longer valid
+   * (the series was deleted) is ignored and the labels are used. null when the labels cannot be
+   * stored (the sample is counted invalid).
+   */
+  appendRef?(ref: SeriesRef | null, labels: Labels, t: number, v: number): SeriesRef | null;
   appendHistogram(labels: Labels, t: number, h: HistogramSample): void;
   /** Resolves once everything appended is durable (in the write-ahead log). */
   commit(): Promise<AppendResult>;

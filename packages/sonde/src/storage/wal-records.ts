@@ -15,9 +15,25 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 export function writeString(w: ByteWriter, s: string): void {
-  const b = enc.encode(s);
-  w.uvarint(b.length);
-  w.bytes(b);
+  // ASCII (label names, most values) goes straight into the buffer, without an encoded copy
+  const n = s.length;
+  w.ensure(n + 10);
+  const start = w.pos;
+  w.uvarint(n);
+  const buf = w.buf;
+  let p = w.pos;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      w.pos = start;
+      const b = enc.encode(s);
+      w.uvarint(b.length);
+      w.bytes(b);
+      return;
+    }
+    buf[p++] = c;
+  }
+  w.pos = p;
 }
 
 export function readString(r: ByteReader): string {
