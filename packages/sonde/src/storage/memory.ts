@@ -38,6 +38,12 @@ function emptyResult(): {
   return { accepted: 0, outOfOrder: 0, duplicate: 0, tooOld: 0, invalid: 0 };
 }
 
+/** Whether a series has a sample in [mint, maxt] (no bounds: whether it has any). */
+function hasData(s: MemSeries, mint = Number.NEGATIVE_INFINITY, maxt = Number.POSITIVE_INFINITY): boolean {
+  for (let i = 0; i < s.n; i++) if (s.t[i] >= mint && s.t[i] <= maxt) return true;
+  return s.ht.some((t) => t >= mint && t <= maxt);
+}
+
 export class MemoryStorage implements Storage {
   private readonly series = new Map<string, MemSeries>();
   private readonly meta = new Map<string, MetricMetadata>();
@@ -182,14 +188,18 @@ export class MemoryStorage implements Storage {
           yield out;
         }
       },
-      labelNames: (matchers) => {
+      labelNames: (matchers, mint, maxt) => {
         const names = new Set<string>();
-        for (const s of pick(matchers)) for (const k of Object.keys(s.labels)) names.add(k);
+        for (const s of pick(matchers)) {
+          if (hasData(s, mint, maxt)) for (const k of Object.keys(s.labels)) names.add(k);
+        }
         return [...names].sort();
       },
-      labelValues: (name, matchers) => {
+      labelValues: (name, matchers, mint, maxt) => {
         const values = new Set<string>();
-        for (const s of pick(matchers)) if (s.labels[name] !== undefined) values.add(s.labels[name]);
+        for (const s of pick(matchers)) {
+          if (s.labels[name] !== undefined && hasData(s, mint, maxt)) values.add(s.labels[name]);
+        }
         return [...values].sort();
       },
       close: () => {},

@@ -33,7 +33,7 @@ import {
   histogramRollupRange,
   mergeHistogramRollups,
 } from './rollup-histogram.js';
-import { mergeRuns, rangeOf, viewFloats, viewHistograms } from './samples.js';
+import { lowerBound, mergeRuns, rangeOf, upperBound, viewFloats, viewHistograms } from './samples.js';
 import { NO_SAMPLES, type Samples, type SeriesView } from './series.js';
 import type {
   HistogramSample,
@@ -351,20 +351,62 @@ export class SnapshotQuerier implements Querier {
     return mergeHistogramRollups(parts);
   }
 
-  labelNames(matchers?: readonly Matcher[]): string[] {
+  /**
+   * The refs of the series with data in [mint, maxt], or null for no bounds:
+   * every series of a raw block overlapping the window (block granularity, as
+   * Prometheus answers label queries; rollup blocks only before the oldest raw block), the series of a flush in progress and
+   * the head series with samples in it (head chunks by their time range).
+   */
+  private windowRefs(mint = Number.NEGATIVE_INFINITY, maxt = Number.POSITIVE_INFINITY): Set<number> | null {
+    if (unbounded(mint, maxt)) return null;
+    const refs = new Set<number>();
+    // rollup blocks hold bucket ends (data from one resolution earlier) and count only where
+    // the raw tier no longer reaches (dropped by its shorter retention)
+    let rawMin = Number.POSITIVE_INFINITY;
+    for (const b of this.snap.blocks) if (b.reader.tier === 0) rawMin = Math.min(rawMin, b.reader.minT);
+    for (const b of this.snap.blocks) {
+      const r = b.reader;
+      const lo = r.tier === 0 ? r.minT : r.minT - TIER_RES[r.tier === 1 ? '1m' : '1h'];
+      const hi = r.tier === 0 ? r.maxT : Math.min(r.maxT, rawMin - 1);
+      if (hi < mint || lo > maxt || hi < lo) continue;
+      for (const ref of r.seriesRefs()) refs.add(ref);
+    }
+    for (const p of this.snap.pending) {
+      for (const [ref, c] of p) {
+        const f = c.floats.t;
+        if (lowerBound(f, f.length, mint) < upperBound(f, f.length, maxt)) refs.add(ref);
+        else if (c.ht.some((t) => t >= mint && t <= maxt)) refs.add(ref);
+      }
+    }
+    for (const [ref, v] of this.snap.views) if (viewOverlaps(v, mint, maxt)) refs.add(ref);
+    return refs;
+  }
+
+  /** Label sets of the series matching `matchers` (all when none) with data in the window. */
+  private *labelSets(matchers: readonly Matcher[] | undefined, mint?: number, maxt?: number) {
+    const win = this.windowRefs(mint, maxt);
+    const refs = matchers?.length || !win ? this.refs(matchers) : [...win].sort((a, b) => a - b);
+    for (const ref of refs) {
+      if (win && !win.has(ref)) continue;
+      const labels = this.labels(ref);
+      if (labels && ref < this.snap.nextRef) yield labels;
+    }
+  }
+
+  labelNames(matchers?: readonly Matcher[], mint?: number, maxt?: number): string[] {
     this.check();
-    if (!matchers || matchers.length === 0) return this.head.postings.labelNames();
+    if (!matchers?.length && unbounded(mint, maxt)) return this.head.postings.labelNames();
     const names = new Set<string>();
-    for (const ref of this.refs(matchers)) for (const n in this.labels(ref) ?? {}) names.add(n);
+    for (const labels of this.labelSets(matchers, mint, maxt)) for (const n in labels) names.add(n);
     return [...names].sort();
   }
 
-  labelValues(name: string, matchers?: readonly Matcher[]): string[] {
+  labelValues(name: string, matchers?: readonly Matcher[], mint?: number, maxt?: number): string[] {
     this.check();
-    if (!matchers || matchers.length === 0) return this.head.postings.labelValues(name);
+    if (!matchers?.length && unbounded(mint, maxt)) return this.head.postings.labelValues(name);
     const values = new Set<string>();
-    for (const ref of this.refs(matchers)) {
-      const v = this.labels(ref)?.[name];
+    for (const labels of this.labelSets(matchers, mint, maxt)) {
+      const v = labels[name];
       if (v !== undefined) values.add(v);
     }
     return [...values].sort();
@@ -379,6 +421,20 @@ export class SnapshotQuerier implements Querier {
     this.closed = true;
     this.onClose();
   }
+}
+
+function unbounded(mint = Number.NEGATIVE_INFINITY, maxt = Number.POSITIVE_INFINITY): boolean {
+  return mint === Number.NEGATIVE_INFINITY && maxt === Number.POSITIVE_INFINITY;
+}
+
+/** Whether a head view holds data in [mint, maxt] (sealed chunks judged by their time range). */
+function viewOverlaps(v: SeriesView, mint: number, maxt: number): boolean {
+  for (let i = 0; i < v.nChunks; i++) if (v.chunks[i].maxT >= mint && v.chunks[i].minT <= maxt) return true;
+  if (v.n > 0 && lowerBound(v.t, v.n, mint) < upperBound(v.t, v.n, maxt)) return true;
+  const o = v.ooo;
+  if (o && lowerBound(o.t, o.t.length, mint) < upperBound(o.t, o.t.length, maxt)) return true;
+  for (let i = 0; i < v.hn; i++) if (v.ht[i] >= mint && v.ht[i] <= maxt) return true;
+  return false;
 }
 
 /** Float rollup points and histogram rollup points on the union of their bucket ends. */

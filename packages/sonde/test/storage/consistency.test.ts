@@ -24,6 +24,15 @@ async function tempDir(): Promise<string> {
 }
 
 const ALL: Matcher[] = [{ type: '=~', name: '__name__', value: '.+' }];
+const HIST = {
+  schema: 0,
+  zeroThreshold: 0,
+  zeroCount: 1,
+  count: 3,
+  sum: 2.5,
+  positive: { offset: 0, counts: [1, 1] },
+  negative: { offset: 0, counts: [] },
+};
 
 function dump(q: Querier, matchers: Matcher[], mint: number, maxt: number): string[] {
   return [...q.select(matchers, mint, maxt)]
@@ -145,6 +154,38 @@ describe('read consistency', () => {
     );
     assert.ok((after.tiers[0].oldestMs ?? 0) > (before.oldestMs ?? 0), 'the oldest raw data went first');
     assert.equal(after.tiers[0].newestMs, before.newestMs, 'the newest raw block stays');
+    await db.close();
+  });
+
+  it('label names and values for a window agree with the reference store for head data', async () => {
+    const db = await openStorage({ dir: await tempDir(), maintenanceIntervalMs: 0, now: () => 0 });
+    const mem = new MemoryStorage();
+    for (const store of [db, mem]) {
+      const a = store.appender();
+      for (let i = 0; i < 30; i++) {
+        a.append({ __name__: 'x', k: `k${i % 5}`, g: i < 10 ? 'early' : 'late' }, i * 10_000, i);
+        if (i % 3 === 0) a.appendHistogram({ __name__: 'h', k: `h${i}` }, i * 10_000 + 5_000, HIST);
+      }
+      await a.commit();
+    }
+    const mq = mem.querier();
+    const eq = db.querier();
+    for (const [mint, maxt] of [
+      [0, 4_000],
+      [6_000, 60_000],
+      [95_000, 130_000],
+      [151_000, 159_000],
+      [290_000, 300_000],
+      [1e9, 2e9],
+    ]) {
+      for (const m of [undefined, [{ type: '=', name: 'g', value: 'late' }] as Matcher[]]) {
+        assert.deepEqual(eq.labelNames(m, mint, maxt), mq.labelNames(m, mint, maxt));
+        for (const name of ['k', 'g', '__name__'])
+          assert.deepEqual(eq.labelValues(name, m, mint, maxt), mq.labelValues(name, m, mint, maxt));
+      }
+    }
+    mq.close();
+    eq.close();
     await db.close();
   });
 

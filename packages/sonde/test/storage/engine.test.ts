@@ -60,6 +60,42 @@ values code {job="api"}
 `);
   });
 
+  it('answers label names and values for a time window: blocks outside it and head series without samples in it contribute nothing', async () => {
+    await run(`
+open
+load 1m
+  batch_total{job="batch",phase="load"} 1+1x9
+flush
+append api_requests_total{job="api",route="/a"} 20m 1
+append api_requests_total{job="api",route="/a"} 21m 2
+append web_requests_total{job="web",route="/b"} 40m 1
+commit accepted=3
+names
+  __name__ job phase route
+names 30m 1h
+  __name__ job route
+names 10m 19m
+values job 0 15m
+  batch
+values job 15m 30m
+  api
+values job -1h 1d
+  api batch web
+values __name__ {job=~"api|web"} 21m 39m
+  api_requests_total
+values route {job="api"} 30m 1h
+open
+values job 15m 30m
+  api
+flush
+# a block counts whole: both series of the flushed [20m, 40m] block are in any window touching it
+values job 15m 30m
+  api web
+values job 41m 1h
+names {job="batch"} 10m 1h
+`);
+  });
+
   it('accepts out-of-order samples within the window, rejects older ones and conflicting duplicates', async () => {
     await run(`
 open ooo=1m
@@ -177,6 +213,9 @@ flush
 clock 30d
 maintain
 eval old 0 100d
+values __name__ 0 100d
+  old
+values __name__ 20d 100d
 rollup 1h old 0 100d
   old 1h:1/1/1/1/1/0 2h:1/2/2/2/2/1 3h:1/3/3/3/3/1 4h:1/4/4/4/4/1 5h:1/5/5/5/5/1 6h:1/6/6/6/6/1 7h:1/7/7/7/7/1 8h:1/8/8/8/8/1 9h:1/9/9/9/9/1 10h:1/10/10/10/10/1 11h:1/11/11/11/11/1 12h:1/12/12/12/12/1 13h:1/13/13/13/13/1 14h:1/14/14/14/14/1 15h:1/15/15/15/15/1 16h:1/16/16/16/16/1 17h:1/17/17/17/17/1 18h:1/18/18/18/18/1 19h:1/19/19/19/19/1 20h:1/20/20/20/20/1 21h:1/21/21/21/21/1 22h:1/22/22/22/22/1 23h:1/23/23/23/23/1 24h:1/24/24/24/24/1 25h:1/25/25/25/25/1 26h:1/26/26/26/26/1 27h:1/27/27/27/27/1 28h:1/28/28/28/28/1 29h:1/29/29/29/29/1 30h:1/30/30/30/30/1 31h:1/31/31/31/31/1 32h:1/32/32/32/32/1 33h:1/33/33/33/33/1 34h:1/34/34/34/34/1 35h:1/35/35/35/35/1 36h:1/36/36/36/36/1 37h:1/37/37/37/37/1 38h:1/38/38/38/38/1 39h:1/39/39/39/39/1 40h:1/40/40/40/40/1 41h:1/41/41/41/41/1 42h:1/42/42/42/42/1 43h:1/43/43/43/43/1 44h:1/44/44/44/44/1 45h:1/45/45/45/45/1 46h:1/46/46/46/46/1 47h:1/47/47/47/47/1 48h:1/48/48/48/48/1 49h:1/49/49/49/49/1
 `,

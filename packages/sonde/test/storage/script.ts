@@ -16,7 +16,8 @@
 //     up{job="a"} 1m:6/21/1/6/6/5
 //   delete up{job="a"} [from to]    deleteSeries
 //   flush | maintain | compact      run them now
-//   names [selector]  /  values NAME [selector]   expect the listed strings on the next line
+//   names [selector] [from to]  /  values NAME [selector] [from to]
+//                                   expect the listed strings on the next line
 import assert from 'node:assert/strict';
 import { isStaleNaN, STALE_NAN, labelsKey } from '../../src/storage/labels.js';
 import { type EmbeddedStorage, openStorage } from '../../src/storage/db.js';
@@ -254,9 +255,13 @@ export async function runScript(dir: string, script: string): Promise<ScriptCont
         case 'values': {
           const q = db().querier();
           const name = cmd === 'values' ? args[0] : '';
-          const selSrc = (cmd === 'values' ? args.slice(1) : args).join(' ');
+          const rest = (cmd === 'values' ? args.slice(1) : args).join(' ');
+          // an optional selector, then an optional window: [selector] [from to]
+          const [selSrc, window] = /^[\d-]/.test(rest) ? ['', rest.split(/\s+/)] : splitSelectorAndRest(rest);
           const matchers = selSrc ? parseSelector(selSrc).matchers : undefined;
-          const got = cmd === 'names' ? q.labelNames(matchers) : q.labelValues(name, matchers);
+          const [mint, maxt] = window.length === 2 ? window.map(duration) : [undefined, undefined];
+          const got =
+            cmd === 'names' ? q.labelNames(matchers, mint, maxt) : q.labelValues(name, matchers, mint, maxt);
           q.close();
           assert.deepEqual(got, block.join(' ').split(/\s+/).filter(Boolean));
           break;
