@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { Receiver, harness, tempDir } from '../../../test/alerting/support.js';
@@ -36,7 +38,9 @@ describe('alerting HTTP API', () => {
     engine.set('up == 0', [{ labels: { __name__: 'up', instance: 'a' }, v: 0 }]);
     await alerting.start();
     const app = Fastify();
-    await app.register(async (scope) => alertingRoutes(alerting)(scope, {} as ApiDeps));
+    const auditDir = join(dir.path, 'audit');
+    const deps = { config: { data_dir: auditDir } } as ApiDeps;
+    await app.register(async (scope) => alertingRoutes(alerting)(scope, deps));
     await clock.advance(30_000);
 
     const rules = (await app.inject('/api/v1/rules')).json();
@@ -95,6 +99,18 @@ describe('alerting HTTP API', () => {
     assert.deepEqual(silenced[0].status, { state: 'suppressed', silencedBy: [id], inhibitedBy: [] });
     assert.deepEqual(silenced[0].receivers, [{ name: 'r' }]);
     assert.match(silenced[0].fingerprint, /^[0-9a-f]{16}$/);
+    const updated = await app.inject({
+      method: 'POST',
+      url: '/api/sonde/v1/silences',
+      payload: {
+        id,
+        matchers: [{ name: 'instance', value: 'a', isRegex: false }],
+        endsAt: new Date(clock.now() + 7_200_000).toISOString(),
+        createdBy: 'ops',
+        comment: 'deploy, longer',
+      },
+    });
+    assert.equal(updated.statusCode, 200, updated.body);
     const list = (await app.inject('/api/sonde/v1/silences')).json().data;
     assert.equal(list[0].status.state, 'active');
     assert.equal(list[0].createdBy, 'ops');
@@ -108,6 +124,26 @@ describe('alerting HTTP API', () => {
       (await app.inject({ method: 'DELETE', url: '/api/sonde/v1/silences/nope' })).statusCode,
       404,
     );
+    // Create and expire are in the audit log (refused requests are not): who, what, which silence.
+    const audit = (await readFile(join(auditDir, 'audit.log'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      audit.map((e) => [e.action, e.actor, e.detail.id]),
+      [
+        ['silence.create', 'loopback', id],
+        ['silence.update', 'loopback', updated.json().data.silenceID],
+        ['silence.expire', 'loopback', id],
+      ],
+    );
+    assert.deepEqual(audit[0].detail.matchers, [
+      { name: 'instance', value: 'a', isRegex: false, isEqual: true },
+    ]);
+    assert.equal(audit[0].detail.createdBy, 'ops');
+    assert.equal(audit[0].detail.comment, 'deploy');
+    assert.match(audit[0].detail.endsAt, /^\d{4}-\d\d-\d\dT/);
+    assert.match(audit[0].time, /^\d{4}-\d\d-\d\dT/);
 
     const history = (await app.inject('/api/sonde/v1/notifications')).json().data;
     assert.equal(history.length, 1);

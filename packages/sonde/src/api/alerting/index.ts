@@ -1,10 +1,12 @@
 // Alerting over HTTP: Prometheus's GET /api/v1/rules and /api/v1/alerts (same
 // JSON), and under /api/sonde/v1/ the alerts handed to notification with
 // their silenced / inhibited state, silences (both in Alertmanager API v2's
-// shape) and the notification history.
+// shape) and the notification history. Creating, updating and expiring a
+// silence are admin actions, written to the audit log.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Alerting, SilenceError, type SilenceMatcher } from '../../alerting/index.js';
-import type { RoutePlugin } from '../deps.js';
+import { audit, requestActor } from '../auth/index.js';
+import type { ApiDeps, RoutePlugin } from '../deps.js';
 
 function badData(reply: FastifyReply, status: number, error: string) {
   return reply
@@ -23,7 +25,7 @@ function parseTime(v: unknown, name: string): number | undefined {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function alertingRoutes(alerting: Alerting): RoutePlugin {
-  return (app: FastifyInstance) => {
+  return (app: FastifyInstance, deps: ApiDeps) => {
     app.get<{ Querystring: { type?: string } }>('/api/v1/rules', async (req, reply) => {
       const type = req.query.type;
       if (type !== undefined && type !== 'alert' && type !== 'record') {
@@ -61,13 +63,27 @@ export function alertingRoutes(alerting: Alerting): RoutePlugin {
       try {
         const endsAt = parseTime(b.endsAt, 'endsAt');
         if (endsAt === undefined) throw new SilenceError('endsAt is required');
+        const updates = typeof b.id === 'string' && b.id ? b.id : undefined;
         const id = await alerting.silences.upsert({
-          ...(typeof b.id === 'string' && b.id ? { id: b.id } : {}),
+          ...(updates ? { id: updates } : {}),
           matchers: (Array.isArray(b.matchers) ? b.matchers : []) as SilenceMatcher[],
           startsAt: parseTime(b.startsAt, 'startsAt'),
           endsAt,
           createdBy: String(b.createdBy ?? ''),
           comment: String(b.comment ?? ''),
+        });
+        const s = alerting.silences.get(id);
+        await audit(deps.config.data_dir, {
+          action: updates ? 'silence.update' : 'silence.create',
+          actor: requestActor(req),
+          detail: {
+            id,
+            matchers: s?.matchers,
+            startsAt: s && iso(s.startsAt),
+            endsAt: s && iso(s.endsAt),
+            createdBy: s?.createdBy,
+            comment: s?.comment,
+          },
         });
         return { status: 'success', data: { silenceID: id } };
       } catch (e) {
@@ -79,6 +95,11 @@ export function alertingRoutes(alerting: Alerting): RoutePlugin {
     app.delete<{ Params: { id: string } }>('/api/sonde/v1/silences/:id', async (req, reply) => {
       try {
         await alerting.silences.expire(req.params.id);
+        await audit(deps.config.data_dir, {
+          action: 'silence.expire',
+          actor: requestActor(req),
+          detail: { id: req.params.id },
+        });
         return { status: 'success' };
       } catch (e) {
         if (e instanceof SilenceError) return badData(reply, e.status, e.message);

@@ -1,5 +1,5 @@
 // Access control: tokens with roles, checked on every request when sonde is exposed.
-export { type AuditEntry, audit } from './audit-log.js';
+export { type AuditEntry, audit, requestActor } from './audit-log.js';
 export { installAuth } from './hook.js';
 export { loginRoutes } from './login-routes.js';
 export { SESSION_COOKIE, SessionStore } from './sessions.js';

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseExpr } from '../../query/index.js';
 import type { Matcher, Storage } from '../../storage/types.js';
-import { audit } from '../auth/index.js';
+import { audit, requestActor } from '../auth/index.js';
 import type { ApiDeps, RoutePlugin } from '../deps.js';
 
 export interface StorageAdmin {
@@ -37,10 +37,6 @@ function timeParam(value: unknown, name: string, fallback: number): number {
   return t;
 }
 
-function actor(req: FastifyRequest): string {
-  return req.sondeToken?.id ?? 'loopback';
-}
-
 async function deleteMatching(
   deps: ApiDeps,
   req: FastifyRequest,
@@ -56,7 +52,7 @@ async function deleteMatching(
     series += await deps.storage.deleteSeries(selectorMatchers(selector), from, to);
   await audit(deps.config.data_dir, {
     action: 'storage.delete',
-    actor: actor(req),
+    actor: requestActor(req),
     detail: { selectors, from, to, series },
   });
   return series;
@@ -102,7 +98,7 @@ export function storageRoutes(storage: Storage & StorageAdmin): RoutePlugin {
       storage.setRetention(retention, maxBytes as number | null | undefined);
       await audit(deps.config.data_dir, {
         action: 'storage.retention',
-        actor: actor(req),
+        actor: requestActor(req),
         detail: { retention, maxBytes },
       });
       return { status: 'success', data: storage.stats().tiers };
