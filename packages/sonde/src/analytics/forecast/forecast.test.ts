@@ -79,6 +79,42 @@ describe('Holt–Winters', () => {
     }
     assert.ok(Number.isFinite(forecastHoltWinters(t, v, 600_000)));
   });
+  it('gives the same intervals as the h-step variance formula', () => {
+    const { t, v } = daily(288 * 3, 1, 0.01);
+    const f = holtWintersForecast(t, v, 2 * DAY)!;
+    const hw = new HoltWinters(Math.round(DAY / STEP), f.params);
+    for (let i = 0; i < v.length; i++) hw.update(v[i]);
+    for (const h of [1, 2, 100, 288, 289, 576]) {
+      const p = f.points[h - 1];
+      assert.ok(Math.abs(p.upper - p.value - hw.interval(h)) < 1e-9 * (1 + hw.interval(h)), `h=${h}`);
+    }
+  });
+  it('keeps a long horizon at a fine step within the points limit, coarsening and saying so', () => {
+    // A day of 1-second samples, forecast 30 days ahead: 2.6 million steps at the data's step.
+    const n = 86_400;
+    const t = Float64Array.from({ length: n }, (_, i) => 1e12 + i * 1000);
+    const v = Float64Array.from({ length: n }, (_, i) => 50 + i * 1e-4 + Math.sin(i / 100));
+    const horizon = 30 * DAY;
+    const f = holtWintersForecast(t, v, horizon)!;
+    assert.ok(f.points.length <= 11_000, `${f.points.length} points`);
+    assert.ok(f.points.length >= 10_000, `${f.points.length} points`);
+    assert.ok(f.stepMs >= horizon / 11_000, `step ${f.stepMs}`);
+    assert.match(f.note ?? '', /11000 points per series/);
+    const lastT = f.points[f.points.length - 1].t;
+    assert.ok(Math.abs(lastT - (t[n - 1] + horizon)) <= f.stepMs, 'the forecast reaches the horizon');
+    // The rising trend is kept (the data end near 58.6; the line reaches ~318).
+    const got = f.points[f.points.length - 1].value;
+    assert.ok(got > 150 && got < 600, `trend kept: ${got}`);
+    // A short horizon at the same data is not coarsened.
+    const short = holtWintersForecast(t, v, 60_000)!;
+    assert.equal(short.stepMs, 1000);
+    assert.equal(short.points.length, 60);
+    assert.equal(short.note, undefined);
+    // The PromQL function needs only the last point: not coarsened, still bounded.
+    assert.ok(Number.isFinite(forecastHoltWinters(t, v, horizon)));
+    // A horizon beyond any sense: no forecast rather than unbounded work.
+    assert.equal(holtWintersForecast(t, v, 1e15), null);
+  });
   it('without seasonality is Holt linear and follows a trend', () => {
     const hw = new HoltWinters(0, fitHoltWinters([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0));
     for (let i = 1; i <= 10; i++) hw.update(i);

@@ -132,54 +132,143 @@ export function fitHoltWinters(v: ArrayLike<number>, m: number): HoltWintersPara
 export interface HoltWintersForecast {
   readonly periodMs: number;
   readonly params: HoltWintersParams;
+  /** Spacing of the forecast points: the data's median step, or coarser (see `note`). */
   readonly stepMs: number;
   readonly points: readonly ForecastPoint[];
+  /** Why the step is coarser than the data's, when it is. */
+  readonly note?: string;
 }
 
 /** Series longer than this are averaged into buckets first (the seasonal array stays ≤ ~MAX_M). */
 const MAX_M = 288;
+/** Most points the model is fitted on (45 grid passes each); longer series are bucket-averaged. */
+export const MAX_FIT_POINTS = 100_000;
+/** Most forecast points per series, as Prometheus's limit on points per series of a range query. */
+export const MAX_FORECAST_POINTS = 11_000;
+
+interface FittedModel {
+  readonly hw: HoltWinters;
+  readonly m: number;
+  readonly periodMs: number;
+  readonly params: HoltWintersParams;
+  /** Model step (ms) and the number of steps to the horizon. */
+  readonly step: number;
+  readonly steps: number;
+}
+
+interface Fit {
+  readonly model: FittedModel | null;
+  /** Why the step is coarser than the data's, or why there is no forecast. */
+  readonly note?: string;
+}
+
+function bucketAverages(v: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(Math.floor(v.length / k));
+  for (let b = 0; b < out.length; b++) {
+    let sum = 0;
+    for (let i = b * k; i < b * k + k; i++) sum += v[i];
+    out[b] = sum / k;
+  }
+  return out;
+}
 
 /**
- * Forecasts `horizonMs` past the last sample, with seasonality detected
- * (hour, day or week), at the series' median step; returns one point per step.
+ * Fits the model at the series' median step, coarsened (bucket averages) as
+ * needed so that the seasonal array, the points fitted and the steps to the
+ * horizon (`maxSteps`) all stay bounded, whatever the series and horizon.
  */
-export function holtWintersForecast(
-  t: Float64Array,
-  v: Float64Array,
-  horizonMs: number,
-  level = 0.95,
-): HoltWintersForecast | null {
-  let step = medianStep(t);
-  if (!(step > 0) || t.length < 4) return null;
+function fitForHorizon(t: Float64Array, v: Float64Array, horizonMs: number, maxSteps: number): Fit {
+  const dataStep = medianStep(t);
+  if (!(dataStep > 0) || t.length < 4) return { model: null };
   const period = detectPeriod(t, v);
   let k = 1;
   if (period && period.lag > MAX_M) k = Math.ceil(period.lag / MAX_M);
-  let series: ArrayLike<number> = v;
-  if (k > 1) {
-    const out = new Float64Array(Math.floor(v.length / k));
-    for (let b = 0; b < out.length; b++) out[b] = avg(Array.from(v.subarray(b * k, b * k + k)), 0, k);
-    series = out;
-    step *= k;
+  k = Math.max(k, Math.ceil(v.length / MAX_FIT_POINTS));
+  const forHorizon = Math.ceil(horizonMs / dataStep / maxSteps);
+  let note: string | undefined;
+  if (forHorizon > k) {
+    k = forHorizon;
+    const wanted = Math.round(horizonMs / dataStep);
+    if (!(k <= v.length / 4))
+      return {
+        model: null,
+        note:
+          `the horizon would be ${wanted} points at the data's ${dataStep / 1000}s step, and a step coarse enough ` +
+          `to stay within ${maxSteps} points per series leaves too few points of the window to fit: ` +
+          'widen the window or shorten the horizon',
+      };
+    note =
+      `the horizon would be ${wanted} points at the data's ${dataStep / 1000}s step; ` +
+      `forecast at a ${(k * dataStep) / 1000}s step to stay within ${maxSteps} points per series`;
   }
+  const series = k > 1 ? bucketAverages(v, k) : v;
+  const step = dataStep * k;
   let m = period ? Math.round(period.periodMs / step) : 0;
   if (m * 2 > series.length) m = 0;
   const params = fitHoltWinters(series, m);
   const hw = new HoltWinters(m, params);
   for (let i = 0; i < series.length; i++) hw.update(series[i]);
-  if (!hw.ready) return null;
+  if (!hw.ready) return { model: null, note };
   const steps = Math.max(1, Math.round(horizonMs / step));
+  return { model: { hw, m, periodMs: m ? (period?.periodMs ?? 0) : 0, params, step, steps }, note };
+}
+
+/**
+ * Forecasts `horizonMs` past the last sample, with seasonality detected
+ * (hour, day or week), at the series' median step; one point per step, at
+ * most `maxPoints` (a longer horizon is forecast at a coarser step). `note`
+ * says why the step is coarser, or why there is no forecast.
+ */
+export function holtWintersForecastNoted(
+  t: Float64Array,
+  v: Float64Array,
+  horizonMs: number,
+  level = 0.95,
+  maxPoints = MAX_FORECAST_POINTS,
+): { forecast: HoltWintersForecast | null; note?: string } {
+  const { model: fit, note } = fitForHorizon(t, v, horizonMs, maxPoints);
+  if (!fit) return { forecast: null, note };
+  const { hw, step, steps } = fit;
   const last = t[t.length - 1];
   const points: ForecastPoint[] = [];
+  // The h-step variance factor 1 + Σ_{j<h} c_j², accumulated (hw.interval(h) alone is O(h)).
+  const { alpha, beta, gamma } = hw.p;
+  const z = normalQuantile(0.5 + level / 2) * hw.sigma;
+  let factor = 1;
   for (let h = 1; h <= steps; h++) {
+    if (h > 1) {
+      const j = h - 1;
+      const c = alpha * (1 + j * beta) + (fit.m && j % fit.m === 0 ? gamma : 0);
+      factor += c * c;
+    }
     const value = hw.forecast(h);
-    const half = hw.interval(h, level);
+    const half = z * Math.sqrt(factor);
     points.push({ t: last + h * step, value, lower: value - half, upper: value + half });
   }
-  return { periodMs: m ? (period?.periodMs ?? 0) : 0, params, stepMs: step, points };
+  const forecast = {
+    periodMs: fit.periodMs,
+    params: fit.params,
+    stepMs: step,
+    points,
+    ...(note ? { note } : {}),
+  };
+  return { forecast, note };
+}
+
+/** holtWintersForecastNoted's forecast alone. */
+export function holtWintersForecast(
+  t: Float64Array,
+  v: Float64Array,
+  horizonMs: number,
+  level = 0.95,
+  maxPoints = MAX_FORECAST_POINTS,
+): HoltWintersForecast | null {
+  return holtWintersForecastNoted(t, v, horizonMs, level, maxPoints).forecast;
 }
 
 /** PromQL extension `forecast_holt_winters(v[range], horizon)`: the value expected `horizonMs` after the last sample. */
 export function forecastHoltWinters(t: Float64Array, v: Float64Array, horizonMs: number): number {
-  const f = holtWintersForecast(t, v, horizonMs);
-  return f?.points.length ? f.points[f.points.length - 1].value : Number.NaN;
+  // Only the last point is needed, and forecast(h) is O(1): no limit on the steps.
+  const { model } = fitForHorizon(t, v, horizonMs, Number.POSITIVE_INFINITY);
+  return model ? model.hw.forecast(model.steps) : Number.NaN;
 }

@@ -9,10 +9,14 @@ import { median } from '../stats/summary.js';
 
 export const CANDIDATE_PERIODS_MS = [3_600_000, 86_400_000, 7 * 86_400_000] as const;
 
+/** Spacings looked at by medianStep at most: a longer series is sampled evenly. */
+const MEDIAN_STEP_SAMPLE = 20_000;
+
 /** The median spacing of t (ms), NaN for fewer than 2 points. */
 export function medianStep(t: ArrayLike<number>): number {
   const d: number[] = [];
-  for (let i = 1; i < t.length; i++) if (t[i] > t[i - 1]) d.push(t[i] - t[i - 1]);
+  const stride = Math.max(1, Math.floor((t.length - 1) / MEDIAN_STEP_SAMPLE));
+  for (let i = 1; i < t.length; i += stride) if (t[i] > t[i - 1]) d.push(t[i] - t[i - 1]);
   return d.length ? median(d) : Number.NaN;
 }
 

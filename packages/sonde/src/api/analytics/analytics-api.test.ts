@@ -129,6 +129,22 @@ describe('analytics API', () => {
     assert.ok(Math.abs(eta.seconds - 260 * 60) < 60, `${eta.seconds}`);
   });
 
+  it('bounds a long forecast horizon: at most 11,000 points per series, the coarser step said', async () => {
+    // 4 h of 1-minute samples forecast 10 years ahead would be 5 million points per series.
+    const { code, body } = await get(`forecast?query=queue_depth&${win}&horizon=3650d`);
+    assert.equal(code, 200);
+    assert.equal(body.data.maxPointsPerSeries, 11_000);
+    const hw = body.data.series[0].holtWinters;
+    assert.ok(hw === null || hw.points.length <= 11_000);
+    assert.match(body.data.warnings.join(' '), /within 11000 points per series/);
+    const few = await get(`forecast?query=queue_depth&${win}&horizon=2h`);
+    assert.equal(few.body.data.warnings, undefined);
+    assert.equal(few.body.data.series[0].holtWinters.points.length, 120);
+    const many = await get(`forecast?query=queue_depth&${win}&limit=100000`);
+    assert.equal(many.code, 400);
+    assert.match(many.body.error, /limit: must be between 1 and 200/);
+  });
+
   it('ranks what changed, trends, USE, routes, health and recommendations', async () => {
     const ch = (await get(`changes?query={job="web"}&${late}`)).body.data.changes;
     assert.deepEqual(ch[0].labels, { __name__: 'latency_ms', instance: 'a', job: 'web' });

@@ -16,15 +16,22 @@ export function selectRaw(
   matchers: readonly Matcher[],
   from: number,
   to: number,
+  maxSamples = Number.POSITIVE_INFINITY,
 ): SeriesData[] {
   const q = storage.querier();
   try {
     const out: SeriesData[] = [];
+    let samples = 0;
     for (const s of q.select(matchers, from, to)) {
       out.push(s);
       if (out.length > MAX_SERIES)
         throw new ParamError(
           `the selection has more than ${MAX_SERIES} series; narrow it with label matchers`,
+        );
+      samples += s.t.length;
+      if (samples > maxSamples)
+        throw new ParamError(
+          `the selection has more than ${maxSamples} samples; narrow the window or the selector`,
         );
     }
     return out;
@@ -38,10 +45,11 @@ export async function loadSeries(
   query: string | undefined,
   from: number,
   to: number,
+  maxSamples?: number,
 ): Promise<SeriesData[]> {
   if (!query) throw new ParamError('query: required (a series selector or PromQL expression)');
   const matchers = parseSelector(query);
-  if (matchers) return selectRaw(deps.storage, matchers, from, to);
+  if (matchers) return selectRaw(deps.storage, matchers, from, to, maxSamples);
   const step = Math.max(1000, Math.ceil((to - from) / 1000 / 1000) * 1000);
   let value: Awaited<ReturnType<ApiDeps['engine']['range']>>;
   try {

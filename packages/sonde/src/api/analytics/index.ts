@@ -10,7 +10,7 @@ import { healthScore } from '../../analytics/app/health.js';
 import { latencyOverall } from '../../analytics/app/latency.js';
 import { DEFAULT_ROUTE_THRESHOLDS, DURATION_METRIC, routeStats } from '../../analytics/app/routes.js';
 import { rankChanges } from '../../analytics/changes/changes.js';
-import { holtWintersForecast } from '../../analytics/forecast/holt-winters.js';
+import { holtWintersForecastNoted, MAX_FORECAST_POINTS } from '../../analytics/forecast/holt-winters.js';
 import { fitLinear, predictLinear } from '../../analytics/forecast/linear.js';
 import { timeToThresholdInterval } from '../../analytics/forecast/threshold.js';
 import {
@@ -199,27 +199,44 @@ async function anomalies(q: Query, deps: ApiDeps) {
   };
 }
 
+/** Series forecast per request at most (`limit`), and raw samples read for them. */
+const FORECAST_MAX_SERIES = 200;
+const FORECAST_MAX_SAMPLES = 10_000_000;
+
 async function forecast(q: Query, deps: ApiDeps) {
   const { from, to } = window(q);
   const horizon = parseDuration(str(q, 'horizon') ?? '1h', 'horizon');
   const thresholdText = str(q, 'threshold');
   const threshold = thresholdText === undefined ? undefined : num(q, 'threshold', 0);
-  const series = (await loadSeries(deps, str(q, 'query'), from, to)).slice(0, num(q, 'limit', 50));
+  const limit = num(q, 'limit', 50);
+  if (!(limit >= 1 && limit <= FORECAST_MAX_SERIES))
+    throw new ParamError(`limit: must be between 1 and ${FORECAST_MAX_SERIES}`);
+  const series = (await loadSeries(deps, str(q, 'query'), from, to, FORECAST_MAX_SAMPLES)).slice(0, limit);
+  const warnings = new Set<string>();
+  const out = [];
+  for (const s of series) {
+    // Each series is bounded work (≤ MAX_FORECAST_POINTS out, a bounded fit);
+    // yielding between them keeps the server answering meanwhile.
+    if (out.length > 0) await new Promise<void>((r) => setImmediate(r));
+    const fit = fitLinear(s.t, s.v);
+    const last = s.t.length ? s.t[s.t.length - 1] : to;
+    const eta = threshold === undefined ? undefined : timeToThresholdInterval(s.t, s.v, threshold);
+    const { forecast: holtWinters, note } = holtWintersForecastNoted(s.t, s.v, horizon);
+    if (note) warnings.add(note);
+    out.push({
+      labels: s.labels,
+      holtWinters,
+      linear: fit ? predictLinear(fit, last + horizon) : null,
+      timeToThreshold: threshold === undefined ? undefined : { threshold, eta: eta ?? null },
+    });
+  }
   return {
     from,
     to,
     horizon,
-    series: series.map((s) => {
-      const fit = fitLinear(s.t, s.v);
-      const last = s.t.length ? s.t[s.t.length - 1] : to;
-      const eta = threshold === undefined ? undefined : timeToThresholdInterval(s.t, s.v, threshold);
-      return {
-        labels: s.labels,
-        holtWinters: holtWintersForecast(s.t, s.v, horizon),
-        linear: fit ? predictLinear(fit, last + horizon) : null,
-        timeToThreshold: threshold === undefined ? undefined : { threshold, eta: eta ?? null },
-      };
-    }),
+    maxPointsPerSeries: MAX_FORECAST_POINTS,
+    ...(warnings.size ? { warnings: [...warnings] } : {}),
+    series: out,
   };
 }
 
