@@ -1,8 +1,6 @@
 // Scraping local node:http targets: formats, label merging, timestamps,
 // limits, metric relabeling, report series and stale markers.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -12,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { scrapeConfigSchema } from '../src/config/schema.js';
 import { MemoryStorage } from '../src/storage/memory.js';
 import { byName, loopFor, read, startTarget, type Target, text } from './scrape-support.js';
+import { selfSigned } from './support/tls.js';
 
 const targets: Target[] = [];
 after(async () => {
@@ -348,38 +347,13 @@ describe('scrape: TLS and authorization', () => {
   it('verifies the server with ca_file, fails without it, and skips verification when asked', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sonde-scrape-tls-'));
     try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-days',
-          '2',
-          '-subj',
-          '/CN=target',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          join(dir, 't.key'),
-          '-out',
-          join(dir, 't.crt'),
-        ],
-        { stdio: 'ignore' },
-      );
+      const cert = selfSigned(dir, 't');
       let auth = '';
-      const server = createHttpsServer(
-        { key: readFileSync(join(dir, 't.key')), cert: readFileSync(join(dir, 't.crt')) },
-        (req, res) => {
-          auth = req.headers.authorization ?? '';
-          res.writeHead(200, { 'Content-Type': 'text/plain' });
-          res.end('secure 1\n');
-        },
-      );
+      const server = createHttpsServer({ key: cert.key, cert: cert.cert }, (req, res) => {
+        auth = req.headers.authorization ?? '';
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('secure 1\n');
+      });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const addr = `127.0.0.1:${(server.address() as { port: number }).port}`;
       const scrape = async (tls: Record<string, unknown> | undefined) => {
@@ -398,7 +372,7 @@ describe('scrape: TLS and authorization', () => {
         client.close();
         return { error: loop.lastError, values: read(storage, byName('secure')).map((s) => s.points[0].v) };
       };
-      assert.deepEqual(await scrape({ ca_file: join(dir, 't.crt') }), { error: '', values: [1] });
+      assert.deepEqual(await scrape({ ca_file: cert.certFile }), { error: '', values: [1] });
       assert.equal(auth, 'Bearer tok');
       const untrusted = await scrape(undefined);
       assert.match(untrusted.error, /self.signed|certificate/i);

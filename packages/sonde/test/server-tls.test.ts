@@ -1,6 +1,5 @@
 // Serving over TLS, and swapping the certificate on SIGHUP without a restart.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -8,38 +7,13 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { startSondeProcess, waitFor } from './support/sonde-process.js';
+import { selfSigned } from './support/tls.js';
 
 let dir = '';
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sonde-tls-'));
 });
 after(async () => rm(dir, { recursive: true, force: true }));
-
-function selfSigned(name: string): void {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, `${name}.key`),
-      '-out',
-      join(dir, `${name}.crt`),
-    ],
-    { stdio: 'ignore' },
-  );
-}
 
 function get(url: string, ca: Buffer): Promise<{ status: number; body: string; subject: string }> {
   return new Promise((resolve, reject) => {
@@ -56,8 +30,8 @@ function get(url: string, ca: Buffer): Promise<{ status: number; body: string; s
 
 describe('TLS', () => {
   it('serves HTTPS from the configured files and reloads them on SIGHUP', async () => {
-    selfSigned('first');
-    selfSigned('second');
+    selfSigned(dir, 'first');
+    selfSigned(dir, 'second');
     await writeFile(join(dir, 'tls.crt'), await readFile(join(dir, 'first.crt')));
     await writeFile(join(dir, 'tls.key'), await readFile(join(dir, 'first.key')));
     const config = join(dir, 'sonde.yaml');

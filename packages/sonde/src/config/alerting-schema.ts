@@ -18,9 +18,13 @@ const tlsConfig = z
   .object({
     insecure_skip_verify: z.boolean().default(false),
     ca_file: z.string().optional(),
+    /** A client certificate and its key, for receivers that ask for one (mutual TLS). */
+    cert_file: z.string().optional(),
+    key_file: z.string().optional(),
     server_name: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .refine((t) => !t.cert_file === !t.key_file, { message: 'cert_file and key_file go together' });
 
 const httpConfig = z
   .object({

@@ -34,6 +34,22 @@ export function postJson(url: string, body: unknown, opts: PostOptions = {}): Pr
   const auth = authHeader(opts.http);
   const tls = opts.http?.tls_config;
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  let tlsOptions: Record<string, unknown> = {};
+  if (target.protocol === 'https:' && tls) {
+    try {
+      tlsOptions = {
+        // Certificates are checked unless insecure_skip_verify is set.
+        rejectUnauthorized: !tls.insecure_skip_verify,
+        ...(tls.ca_file ? { ca: readFileSync(tls.ca_file) } : {}),
+        ...(tls.cert_file ? { cert: readFileSync(tls.cert_file) } : {}),
+        ...(tls.key_file ? { key: readFileSync(tls.key_file) } : {}),
+        ...(tls.server_name ? { servername: tls.server_name } : {}),
+      };
+    } catch (err) {
+      // The files may be put in place later: retried.
+      return Promise.resolve({ ok: false, retry: true, error: `tls_config: ${(err as Error).message}` });
+    }
+  }
   return new Promise((resolve) => {
     const req = send(
       target,
@@ -47,13 +63,7 @@ export function postJson(url: string, body: unknown, opts: PostOptions = {}): Pr
           ...opts.headers,
         },
         timeout: opts.timeoutMs ?? 10_000,
-        ...(target.protocol === 'https:' && tls
-          ? {
-              rejectUnauthorized: !tls.insecure_skip_verify,
-              ...(tls.ca_file ? { ca: readFileSync(tls.ca_file) } : {}),
-              ...(tls.server_name ? { servername: tls.server_name } : {}),
-            }
-          : {}),
+        ...tlsOptions,
       },
       (res) => {
         let text = '';
