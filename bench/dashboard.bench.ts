@@ -24,6 +24,8 @@ const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
 const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PEER_DASHBOARDS = Number(process.env.BENCH_PEER_DASHBOARDS ?? 50);
 const QUERIES = hostVitals().flatMap((v) => v.queries);
+/** Which parts to run (comma-separated): overview, streams, peer; all by default. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'overview,streams,peer').split(','));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function quantile(xs: number[], q: number): number {
@@ -222,7 +224,12 @@ async function peerPolling(): Promise<{ cpuPerDashboard: number; latency: number
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sonde-bench-dash-'));
-  const sonde = await startSondeProcess(['--data-dir', dataDir]);
+  // BENCH_SONDE_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const nodeOptions = process.env.BENCH_SONDE_NODE_OPTIONS;
+  const sonde = await startSondeProcess(
+    ['--data-dir', dataDir],
+    nodeOptions ? { NODE_OPTIONS: nodeOptions } : {},
+  );
   try {
     const now = Date.now();
     const imported = await importAppTraffic(sonde.url, now - 86_400_000, now - 60_000, 60_000);
@@ -230,9 +237,11 @@ async function main(): Promise<void> {
     const probe = await fetch(
       `${sonde.url}/api/v1/query_range?query=node_load1&start=${now / 1000 - 60}&end=${now / 1000}&step=1`,
     );
-    const ready = await overviewReady(sonde.url);
-    const load = await streamLoad(sonde.url, sonde.child.pid!);
-    const peer = await peerPolling();
+    const ready = PARTS.has('overview') ? await overviewReady(sonde.url) : [];
+    const load = PARTS.has('streams')
+      ? await streamLoad(sonde.url, sonde.child.pid!)
+      : { lag: [], apiLatency: [], cpuCores: Number.NaN, ticks: 0, failed: 0, seconds: 1 };
+    const peer = PARTS.has('peer') ? await peerPolling() : 'not run';
 
     console.log(`\nDashboard (sonde ${sonde.url}; ${imported} samples of 24 h app traffic imported)`);
     if (probe.status === 404)

@@ -26,6 +26,8 @@ export interface LiveOptions {
   readonly maxBackfillMs?: number;
   /** A stream whose unsent output passes this is closed; its client reconnects and fills the gap. */
   readonly maxBufferedBytes?: number;
+  /** Streams written per turn of the event loop during a tick's fan-out, so requests interleave. */
+  readonly fanOutSlice?: number;
 }
 
 const DEFAULTS = {
@@ -36,12 +38,15 @@ const DEFAULTS = {
   maxSeriesPerQuery: 500,
   maxBackfillMs: 15 * 60_000,
   maxBufferedBytes: 4 * 1024 * 1024,
+  fanOutSlice: 100,
 } satisfies Required<LiveOptions>;
 
 interface Stream {
   readonly reply: FastifyReply;
   readonly queries: LiveQuery[];
-  /** Ticks at or before this were sent in the hello's backfill. */
+  /** The stream's expressions in order: streams with the same key get the same tick message. */
+  readonly key: string;
+  /** Ticks at or before this were sent (in the hello's backfill, or as ticks). */
   sentThrough: number;
 }
 
@@ -86,12 +91,40 @@ export function createLiveRoutes(options: LiveOptions = {}): RoutePlugin & { sta
       timeoutMs: Math.max(200, o.intervalMs * 0.8),
       onError: (err, expr) => log.debug({ err, expr }, 'live query failed'),
       onTick: (t) => {
-        for (const s of streams) write(s, t);
+        fanning = fanning.then(() => fanOut(t)).catch((err) => log.warn({ err }, 'live fan-out failed'));
       },
     });
     statsFn = () => ({ streams: streams.size, queries: hub.size, skippedTicks: hub.skipped });
+    let fanning: Promise<void> = Promise.resolve();
 
-    function write(s: Stream, t: number): void {
+    function message(queries: readonly LiveQuery[], t: number): Buffer {
+      let body = `id: ${t}\ndata: {"t":${t},"q":[`;
+      for (let i = 0; i < queries.length; i++) {
+        const q = queries[i];
+        body += (i ? ',' : '') + (q.chunkT === t ? q.chunk : '{"n":[],"v":[]}');
+      }
+      return Buffer.from(`${body}]}\n\n`);
+    }
+
+    /**
+     * Sends tick `t` to every stream. Each distinct set of queries gets its
+     * message built and encoded once, from the chunks as they are now; the
+     * writes then go out a slice at a time, yielding between slices so API
+     * requests are not held up behind a thousand socket writes.
+     */
+    async function fanOut(t: number): Promise<void> {
+      const targets = [...streams];
+      const messages = new Map<string, Buffer>();
+      for (const s of targets) if (!messages.has(s.key)) messages.set(s.key, message(s.queries, t));
+      for (let i = 0; i < targets.length; i++) {
+        if (i > 0 && i % o.fanOutSlice === 0) await new Promise<void>((r) => setImmediate(r));
+        const s = targets[i];
+        const body = messages.get(s.key);
+        if (body && streams.has(s)) write(s, t, body);
+      }
+    }
+
+    function write(s: Stream, t: number, body: Buffer): void {
       if (t <= s.sentThrough) return;
       const raw = s.reply.raw;
       if (raw.destroyed) return;
@@ -100,12 +133,8 @@ export function createLiveRoutes(options: LiveOptions = {}): RoutePlugin & { sta
         raw.destroy();
         return;
       }
-      let body = `id: ${t}\ndata: {"t":${t},"q":[`;
-      for (let i = 0; i < s.queries.length; i++) {
-        const q = s.queries[i];
-        body += (i ? ',' : '') + (q.chunkT === t ? q.chunk : '{"n":[],"v":[]}');
-      }
-      raw.write(`${body}]}\n\n`);
+      s.sentThrough = t;
+      raw.write(body);
     }
 
     async function backfill(q: LiveQuery, from: number, to: number): Promise<string> {
@@ -163,7 +192,7 @@ export function createLiveRoutes(options: LiveOptions = {}): RoutePlugin & { sta
       const now = hub.tickAt(Date.now());
       // The hub may have been idle (no streams): its last tick is then stale.
       const lastSent = Math.max(hub.lastTickMs, now - o.intervalMs);
-      const stream: Stream = { reply, queries, sentThrough: 0 };
+      const stream: Stream = { reply, queries, key: exprs.join('\n'), sentThrough: 0 };
       let released = false;
       const release = () => {
         if (released) return;

@@ -114,7 +114,7 @@ describe('live stream (SSE)', () => {
       startedAt: Date.now(),
     } satisfies ApiDeps;
     app = Fastify();
-    live = createLiveRoutes({ intervalMs: INTERVAL, maxStreams: 60, maxBackfillMs: 5000 });
+    live = createLiveRoutes({ intervalMs: INTERVAL, maxStreams: 60, maxBackfillMs: 5000, fanOutSlice: 7 });
     await app.register(async (scope) => live(scope, deps));
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -206,6 +206,29 @@ describe('live stream (SSE)', () => {
     for (const s of streams) s.close();
     // Every tick any stream saw was evaluated exactly once for all 40.
     for (const t of ticks) assert.equal(calls.perTick.get(`node_load1@${t}`), 1, `tick ${t}`);
+  });
+
+  it('sends every stream each tick once and in order, whatever query set it watches', async () => {
+    await drained();
+    // Two query sets (one message built per set per tick), written 7 streams per turn of the loop.
+    const streams = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        open(`${base}/api/sonde/v1/live?query=node_load1${i % 2 ? '&query=cpu' : ''}`),
+      ),
+    );
+    for (const [i, s] of streams.entries()) {
+      await s.next(); // hello
+      let prev = 0;
+      for (let k = 0; k < 4; k++) {
+        const tick = JSON.parse((await s.next()).data) as Tick;
+        assert.ok(tick.t > prev, `stream ${i}: tick ${tick.t} after ${prev}`);
+        prev = tick.t;
+        assert.equal(tick.q.length, i % 2 ? 2 : 1);
+        const load = tick.q[0] as { v: [number, number][] };
+        assert.equal(load.v.length, 1, `stream ${i} at ${tick.t}`);
+      }
+    }
+    for (const s of streams) s.close();
   });
 
   it('reports a bad query in its own slot and keeps the others live', async () => {
