@@ -4,6 +4,7 @@
 // older than a time off into a block-to-be; deleting ranges.
 import { wordsOf } from './chunkenc/float-bits.js';
 import { Postings } from './postings.js';
+import { SeriesSet, labelsHash } from './series-set.js';
 import { insertSample, lowerBound, mergeRuns, rangeOf, viewFloats } from './samples.js';
 import {
   HEAD_CHUNK_SAMPLES,
@@ -60,21 +61,10 @@ class CutRun implements CutSeries {
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** labelsKey, built flat (one string, not a chain of concatenations: it is kept per series). */
-function seriesKey(labels: Labels): string {
-  const names = Object.keys(labels).sort();
-  const parts: string[] = [];
-  for (const name of names) {
-    const value = labels[name];
-    if (value !== '') parts.push(name, '\u0000', value, '\u0001');
-  }
-  return parts.join('');
-}
-
 export class Head {
-  readonly byKey = new Map<string, MemSeries>();
+  private readonly byLabels = new SeriesSet<MemSeries>();
   readonly byRef = new Map<number, MemSeries>();
-  readonly postings = new Postings();
+  readonly postings = new Postings((ref) => this.byRef.get(ref)?.labels);
   private readonly labelCache = new WeakMap<Labels, MemSeries>();
   nextRef = 1;
   /** Newest float timestamp accepted by any series. */
@@ -86,8 +76,7 @@ export class Head {
   lookup(labels: Labels): MemSeries | null {
     const cached = this.labelCache.get(labels);
     if (cached && !cached.deleted) return cached;
-    const key = seriesKey(labels);
-    const s = this.byKey.get(key);
+    const s = this.byLabels.get(labels);
     if (s) {
       this.labelCache.set(labels, s);
       return s;
@@ -106,13 +95,13 @@ export class Head {
     const clean: Record<string, string> = {};
     for (const name of Object.keys(labels).sort()) {
       const value = labels[name];
-      if (value !== '') clean[this.postings.intern(name)] = this.postings.intern(value);
+      if (value !== '') clean[this.postings.internName(name)] = this.postings.internValue(name, value);
     }
     const s = new MemSeries(ref, Object.freeze(clean));
-    const key = seriesKey(clean);
-    const old = this.byKey.get(key);
+    const hash = labelsHash(clean);
+    const old = this.byLabels.get(clean, hash);
     if (old) this.drop(old);
-    this.byKey.set(key, s);
+    this.byLabels.add(s, hash);
     this.byRef.set(ref, s);
     this.postings.add(ref, clean);
     if (ref >= this.nextRef) this.nextRef = ref + 1;
@@ -123,7 +112,7 @@ export class Head {
   /** Forgets a series entirely (all its data deleted). */
   drop(s: MemSeries): void {
     s.deleted = true;
-    this.byKey.delete(seriesKey(s.labels));
+    this.byLabels.delete(s);
     this.byRef.delete(s.ref);
     this.postings.remove(s.ref, s.labels);
   }
@@ -231,6 +220,7 @@ export class Head {
       rangeOf(all, maxt + 1e-3, Infinity),
     ]);
     if (keep.t.length !== all.t.length) setSamples(s, keep);
+    if (s.ht.length === 0) return;
     const ht: number[] = [];
     const h: HistogramSample[] = [];
     s.ht.forEach((t, i) => {

@@ -25,7 +25,7 @@ function subtract(a: readonly number[], drop: Set<number>): number[] {
   return drop.size === 0 ? a.slice() : a.filter((x) => !drop.has(x));
 }
 
-function unionSorted(lists: number[][]): number[] {
+function unionSorted(lists: readonly (readonly number[])[]): number[] {
   if (lists.length === 0) return [];
   if (lists.length === 1) return lists[0].slice();
   const all: number[] = [];
@@ -43,18 +43,37 @@ function literalAlternatives(pattern: string): string[] | null {
   return pattern.split('|');
 }
 
+/** A posting list: one ref held as a number (most label values of a series-unique label have one), or sorted refs. */
+type List = number | number[];
+
+function asArray(l: List): readonly number[] {
+  return typeof l === 'number' ? [l] : l;
+}
+
 export class Postings {
-  private readonly byName = new Map<string, Map<string, number[]>>();
-  private readonly strings = new Map<string, string>();
+  private readonly byName = new Map<string, Map<string, List>>();
+  private readonly names = new Map<string, string>();
   private all: number[] = [];
   /** Refs removed but not yet swept from the lists. */
   private removed = new Set<number>();
 
-  intern(s: string): string {
-    const have = this.strings.get(s);
+  /** `labelsOf` gives a live series' labels: a label value is interned as the string its series hold. */
+  constructor(private readonly labelsOf: (ref: number) => Labels | undefined) {}
+
+  /** The one copy of a label name. */
+  internName(s: string): string {
+    const have = this.names.get(s);
     if (have !== undefined) return have;
-    this.strings.set(s, s);
+    this.names.set(s, s);
     return s;
+  }
+
+  /** The copy of a value of label `name` that the index already holds (the string itself if new). */
+  internValue(name: string, value: string): string {
+    const list = this.byName.get(name)?.get(value);
+    if (list === undefined) return value;
+    const ref = typeof list === 'number' ? list : list[0];
+    return this.labelsOf(ref)?.[name] ?? value;
   }
 
   /** Adds a series; refs must be added in increasing order (they are allocated so). */
@@ -62,10 +81,12 @@ export class Postings {
     for (const name in labels) {
       const value = labels[name];
       let values = this.byName.get(name);
-      if (!values) this.byName.set(this.intern(name), (values = new Map()));
-      let list = values.get(value);
-      if (!list) values.set(this.intern(value), (list = []));
-      if (list.length === 0 || list[list.length - 1] < ref) list.push(ref);
+      if (!values) this.byName.set(this.internName(name), (values = new Map()));
+      const list = values.get(value);
+      if (list === undefined) values.set(value, ref);
+      else if (typeof list === 'number') {
+        if (list !== ref) values.set(value, list < ref ? [list, ref] : [ref, list]);
+      } else if (list.length === 0 || list[list.length - 1] < ref) list.push(ref);
       else insertSorted(list, ref);
     }
     if (this.all.length === 0 || this.all[this.all.length - 1] < ref) this.all.push(ref);
@@ -77,10 +98,14 @@ export class Postings {
     for (const name in labels) {
       const values = this.byName.get(name);
       const list = values?.get(labels[name]);
-      if (!values || !list) continue;
-      const i = list.indexOf(ref);
-      if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) values.delete(labels[name]);
+      if (!values || list === undefined) continue;
+      if (typeof list === 'number') {
+        if (list === ref) values.delete(labels[name]);
+      } else {
+        const i = list.indexOf(ref);
+        if (i >= 0) list.splice(i, 1);
+        if (list.length === 0) values.delete(labels[name]);
+      }
       if (values.size === 0) this.byName.delete(name);
     }
     if (this.removed.size > 1024 || this.removed.size * 8 > this.all.length) this.sweep();
@@ -98,31 +123,39 @@ export class Postings {
   /** Sorted refs of the series matching every matcher. */
   select(matchers: readonly Matcher[]): number[] {
     if (this.removed.size) this.sweep();
-    const include: number[][] = [];
+    const include: (readonly number[])[] = [];
     const exclude = new Set<number>();
     for (const m of matchers) {
       const values = this.byName.get(m.name);
       const pred = matcherPredicate(m);
       if (!pred('')) {
         if (!values) return [];
-        let lists: number[][] = [];
+        const lists: (readonly number[])[] = [];
         if (m.type === '=') {
           const l = values.get(m.value);
-          if (l) lists = [l];
+          if (l !== undefined) lists.push(asArray(l));
         } else {
           const alts = m.type === '=~' ? literalAlternatives(m.value) : null;
-          if (alts) for (const a of alts) values.get(a) && lists.push(values.get(a)!);
-          else for (const [v, l] of values) if (pred(v)) lists.push(l);
+          if (alts) {
+            for (const a of alts) {
+              const l = values.get(a);
+              if (l !== undefined) lists.push(asArray(l));
+            }
+          } else for (const [v, l] of values) if (pred(v)) lists.push(asArray(l));
         }
         const u = unionSorted(lists);
         if (u.length === 0) return [];
         include.push(u);
       } else if (values) {
-        for (const [v, l] of values) if (!pred(v)) for (const r of l) exclude.add(r);
+        for (const [v, l] of values) {
+          if (pred(v)) continue;
+          if (typeof l === 'number') exclude.add(l);
+          else for (const r of l) exclude.add(r);
+        }
       }
     }
     include.sort((a, b) => a.length - b.length);
-    let out: number[] = include.length ? include[0] : this.all;
+    let out: readonly number[] = include.length ? include[0] : this.all;
     for (let i = 1; i < include.length && out.length; i++) out = intersect(out, include[i]);
     return subtract(out, exclude);
   }
@@ -137,7 +170,10 @@ export class Postings {
 
   /** Series count per value of a label name (for cardinality stats). */
   valueCounts(name: string): [string, number][] {
-    return [...(this.byName.get(name) ?? new Map<string, number[]>())].map(([v, l]) => [v, l.length]);
+    return [...(this.byName.get(name) ?? new Map<string, List>())].map(([v, l]) => [
+      v,
+      typeof l === 'number' ? 1 : l.length,
+    ]);
   }
 
   /** Distinct value count per label name. */

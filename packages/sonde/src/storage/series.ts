@@ -26,11 +26,13 @@ export interface Samples {
 }
 
 export const NO_SAMPLES: Samples = { t: new Float64Array(0), v: new Float64Array(0) };
+const NO_WORDS = new Uint32Array(0);
 
 /** Shared empty lists: most series never get histograms, and new ones no sealed chunk yet. */
-export const NO_CHUNKS: HeadChunk[] = [];
-export const NO_TIMES: number[] = [];
-export const NO_HISTOGRAMS: HistogramSample[] = [];
+/** Frozen: appending to a shared one instead of a series' own would throw, not leak into every series. */
+export const NO_CHUNKS: HeadChunk[] = Object.freeze([]) as unknown as HeadChunk[];
+export const NO_TIMES: number[] = Object.freeze([]) as unknown as number[];
+export const NO_HISTOGRAMS: HistogramSample[] = Object.freeze([]) as unknown as HistogramSample[];
 
 /** An immutable view of a series' head data at one moment. */
 export interface SeriesView {
@@ -77,31 +79,101 @@ export function decodeChunk(c: HeadChunk, t: Float64Array, v: Float64Array, at: 
   decodeValues(r, v, at);
 }
 
-export class MemSeries {
-  chunks: HeadChunk[] = NO_CHUNKS;
-  t: Float64Array = NO_SAMPLES.t;
-  v: Float64Array = NO_SAMPLES.v;
-  private vw: Uint32Array = new Uint32Array(0);
-  n = 0;
+const DELETED = 1;
+const LOGGED = 2;
+const LOGGING = 4;
+
+class RareData {
   ooo: Samples | null = null;
   ht: number[] = NO_TIMES;
   h: HistogramSample[] = NO_HISTOGRAMS;
+  hMaxT = Number.NEGATIVE_INFINITY;
+}
+
+export class MemSeries {
+  chunks: HeadChunk[] = NO_CHUNKS;
+  t: Float64Array = NO_SAMPLES.t;
+  /** The open chunk's values as raw words (its Float64Array view is made when asked for). */
+  private vw: Uint32Array = NO_WORDS;
+  n = 0;
   /** Newest float timestamp ever accepted, flushed data included. */
   maxT = Number.NEGATIVE_INFINITY;
   /** Raw bits of the value at maxT (duplicate detection). */
   lastHi = 0;
   lastLo = 0;
-  hMaxT = Number.NEGATIVE_INFINITY;
   prev = Number.NaN;
-  deleted = false;
-  /** Whether its SERIES record is durable in the log (or a checkpoint). */
-  logged = false;
-  logging = false;
+  /** Out-of-order and histogram data, which most series never have: one field instead of four. */
+  private rare: RareData | null = null;
+  private flags = 0;
 
   constructor(
     readonly ref: number,
     readonly labels: Labels,
   ) {}
+
+  get ooo(): Samples | null {
+    return this.rare === null ? null : this.rare.ooo;
+  }
+
+  set ooo(x: Samples | null) {
+    if (x !== null || this.rare !== null) (this.rare ??= new RareData()).ooo = x;
+  }
+
+  get ht(): number[] {
+    return this.rare === null ? NO_TIMES : this.rare.ht;
+  }
+
+  set ht(x: number[]) {
+    if (x !== NO_TIMES || this.rare !== null) (this.rare ??= new RareData()).ht = x;
+  }
+
+  get h(): HistogramSample[] {
+    return this.rare === null ? NO_HISTOGRAMS : this.rare.h;
+  }
+
+  set h(x: HistogramSample[]) {
+    if (x !== NO_HISTOGRAMS || this.rare !== null) (this.rare ??= new RareData()).h = x;
+  }
+
+  /** Newest histogram timestamp ever accepted. */
+  get hMaxT(): number {
+    return this.rare === null ? Number.NEGATIVE_INFINITY : this.rare.hMaxT;
+  }
+
+  set hMaxT(t: number) {
+    if (t !== Number.NEGATIVE_INFINITY || this.rare !== null) (this.rare ??= new RareData()).hMaxT = t;
+  }
+
+  get deleted(): boolean {
+    return (this.flags & DELETED) !== 0;
+  }
+
+  set deleted(b: boolean) {
+    this.flags = b ? this.flags | DELETED : this.flags & ~DELETED;
+  }
+
+  /** Whether its SERIES record is durable in the log (or a checkpoint). */
+  get logged(): boolean {
+    return (this.flags & LOGGED) !== 0;
+  }
+
+  set logged(b: boolean) {
+    this.flags = b ? this.flags | LOGGED : this.flags & ~LOGGED;
+  }
+
+  get logging(): boolean {
+    return (this.flags & LOGGING) !== 0;
+  }
+
+  set logging(b: boolean) {
+    this.flags = b ? this.flags | LOGGING : this.flags & ~LOGGING;
+  }
+
+  /** The open chunk's values (a view over the same memory, made on demand: one object less per series). */
+  get v(): Float64Array {
+    const w = this.vw;
+    return w.length === 0 ? NO_SAMPLES.v : new Float64Array(w.buffer, w.byteOffset, w.length >>> 1);
+  }
 
   view(): SeriesView {
     return {
@@ -120,7 +192,7 @@ export class MemSeries {
 
   /** Bytes held by sample data: the open chunk's arrays and the sealed chunks. */
   get sampleBytes(): number {
-    let n = this.t.byteLength + this.v.byteLength;
+    let n = this.t.byteLength + this.vw.byteLength;
     for (const c of this.chunks) n += c.bytes.byteLength;
     if (this.ooo) n += this.ooo.t.byteLength + this.ooo.v.byteLength;
     return n;
@@ -160,8 +232,7 @@ export class MemSeries {
   /** Replaces the open chunk (cut, delete, out-of-order rebuild). */
   setOpen(t: Float64Array, v: Float64Array, n: number): void {
     this.t = t;
-    this.v = v;
-    this.vw = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
+    this.vw = v.length === 0 ? NO_WORDS : new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
     this.n = n;
   }
 }
