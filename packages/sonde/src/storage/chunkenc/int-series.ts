@@ -56,7 +56,7 @@ export function encodeInts(w: ByteWriter, xs: Ints, from: number, to: number): v
  * Reads n integers into out[at..at+n), advancing the reader past them; with a
  * scale, stores x / 10^k (divide) or x · 10^-k (multiply) instead. The
  * integers are decoded by one loop per order (no per-value branch on it),
- * one-byte varints on a fast path; the scaling is a second, flat pass.
+ * one-byte varints on a fast path, the division in the same loop.
  */
 export function decodeInts(
   r: ByteReader,
@@ -70,13 +70,12 @@ export function decodeInts(
   if (order > 2) throw new RangeError(`corrupt integer run (order ${order})`);
   if (at + n > out.length) throw new RangeError('integer run longer than its output');
   let p: number;
-  if (order === 2) p = readOrder2(r.buf, r.pos, r.end, n, out, at);
-  else if (order === 1) p = readOrder1(r.buf, r.pos, r.end, n, out, at);
-  else p = readOrder0(r.buf, r.pos, r.end, n, out, at);
+  // x / 1 is x exactly, so the division rides along in the loop (no second pass over the output)
+  if (order === 2) p = readOrder2(r.buf, r.pos, r.end, n, out, at, divide);
+  else if (order === 1) p = readOrder1(r.buf, r.pos, r.end, n, out, at, divide);
+  else p = readOrder0(r.buf, r.pos, r.end, n, out, at, divide);
   r.pos = p;
-  const to = at + n;
-  if (divide !== 1) for (let i = at; i < to; i++) out[i] /= divide;
-  else if (multiply !== 1) for (let i = at; i < to; i++) out[i] *= multiply;
+  if (multiply !== 1) for (let i = at, to = at + n; i < to; i++) out[i] *= multiply;
 }
 
 /** Scratch for the multi-byte varint path: the value read and the position after it. */
@@ -100,20 +99,36 @@ function readSlow(b: Uint8Array, p: number, end: number, c0: number): number {
   return p;
 }
 
-function readOrder0(b: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number): number {
+function readOrder0(
+  b: Uint8Array,
+  p: number,
+  end: number,
+  n: number,
+  out: Float64Array,
+  at: number,
+  div: number,
+): number {
   for (let i = at, to = at + n; i < to; i++) {
     if (p >= end) throw new RangeError('truncated integer run');
     const c = b[p++];
-    if (c < 0x80) out[i] = (c >>> 1) ^ -(c & 1);
+    if (c < 0x80) out[i] = ((c >>> 1) ^ -(c & 1)) / div;
     else {
       p = readSlow(b, p, end, c);
-      out[i] = slowValue;
+      out[i] = slowValue / div;
     }
   }
   return p;
 }
 
-function readOrder1(b: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number): number {
+function readOrder1(
+  b: Uint8Array,
+  p: number,
+  end: number,
+  n: number,
+  out: Float64Array,
+  at: number,
+  div: number,
+): number {
   let x = 0;
   for (let i = at, to = at + n; i < to; i++) {
     if (p >= end) throw new RangeError('truncated integer run');
@@ -123,12 +138,20 @@ function readOrder1(b: Uint8Array, p: number, end: number, n: number, out: Float
       p = readSlow(b, p, end, c);
       x += slowValue;
     }
-    out[i] = x;
+    out[i] = x / div;
   }
   return p;
 }
 
-function readOrder2(b: Uint8Array, p: number, end: number, n: number, out: Float64Array, at: number): number {
+function readOrder2(
+  b: Uint8Array,
+  p: number,
+  end: number,
+  n: number,
+  out: Float64Array,
+  at: number,
+  div: number,
+): number {
   if (n === 0) return p;
   // the first value and the first delta are stored as they are, then delta-of-deltas
   let x = 0;
@@ -147,7 +170,7 @@ function readOrder2(b: Uint8Array, p: number, end: number, n: number, out: Float
       d = v;
       x += d;
     }
-    out[i] = x;
+    out[i] = x / div;
   }
   for (let i = at + 2, to = at + n; i < to; i++) {
     if (p >= end) throw new RangeError('truncated integer run');
@@ -158,7 +181,7 @@ function readOrder2(b: Uint8Array, p: number, end: number, n: number, out: Float
       d += slowValue;
     }
     x += d;
-    out[i] = x;
+    out[i] = x / div;
   }
   return p;
 }
