@@ -5,10 +5,23 @@
 // with `promtool tsdb create-blocks-from openmetrics`. Then sonde alone:
 // append throughput, head memory per series, range reads, restart time.
 //
-// Default run: 1 hour of data and scaled-down read/restart sets (about 2
-// minutes on a quiet machine). SONDE_BENCH_FULL=1 runs the full day and the full-size sets.
-import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+// Default run: 1 hour of data and scaled-down read sets, then the full-size
+// restart (10,000 series, 100 million samples: several minutes).
+// SONDE_BENCH_FULL=1 runs the full day and the full-size read sets;
+// SONDE_BENCH_RESTART_SAMPLES=N sizes the restart store (SONDE_BENCH_RESTART=0
+// skips it, SONDE_BENCH_RESTART_PEER=0 skips Prometheus's side of it);
+// SONDE_BENCH_ONLY=head,reads,… runs only the parts named (density, head,
+// reads, rollup, crash, restart).
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EmbeddedStorage, openStorage } from '../packages/sonde/src/storage/index.js';
@@ -19,6 +32,7 @@ const FULL = process.env.SONDE_BENCH_FULL === '1';
 const HOURS = FULL ? 24 : 1;
 const OUT = fileURLToPath(new URL('../.bench-out/storage/', import.meta.url));
 const PROMTOOL = '/usr/bin/promtool';
+const PROMETHEUS = '/usr/bin/prometheus';
 const START = Math.floor((Date.now() - HOURS * 3_600_000 - 3_600_000) / 3_600_000) * 3_600_000;
 
 const rows: [string, string, string, string][] = [];
@@ -438,14 +452,150 @@ async function crashRestart(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Starts Prometheus on a TSDB directory and times spawn to /-/ready (0 when it cannot run). */
+async function prometheusReadyMs(dataDir: string): Promise<number> {
+  if (!existsSync(PROMETHEUS)) return 0;
+  const cfg = join(OUT, 'prometheus-restart.yml');
+  writeFileSync(cfg, 'global:\n  scrape_interval: 1h\n');
+  const port = 19090 + Math.floor(Math.random() * 500);
+  const started = performance.now();
+  const child = spawn(
+    PROMETHEUS,
+    [
+      `--config.file=${cfg}`,
+      `--storage.tsdb.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=30d',
+    ],
+    { stdio: 'ignore' },
+  );
+  try {
+    for (;;) {
+      if (child.exitCode !== null) return 0;
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}/-/ready`);
+        if (r.status === 200) return performance.now() - started;
+      } catch {}
+      if (performance.now() - started > 600_000) return 0;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+/**
+ * Restart of a big store: 10,000 series and 100 million samples by default
+ * (SONDE_BENCH_RESTART_SAMPLES sets another total), written through the
+ * append API with the usual maintenance (blocks cut every 15 min, a head
+ * checkpoint at each), then timed from open to ready: after a clean close,
+ * and after a crash (the store abandoned, its log replayed). Prometheus gets
+ * the same samples backfilled into blocks and is timed from start to /-/ready.
+ */
+async function restart(): Promise<void> {
+  const SERIES = 10_000;
+  const total = Number(process.env.SONDE_BENCH_RESTART_SAMPLES ?? 100_000_000);
+  const perSeries = Math.max(1, Math.floor(total / SERIES));
+  const samples = perSeries * SERIES;
+  console.log(
+    `\n# restart: ${SERIES} series × ${perSeries} samples at 1 s (${samples.toLocaleString('en')})`,
+  );
+  const dir = join(OUT, 'restart');
+  rmSync(dir, { recursive: true, force: true });
+  const labels: Labels[] = [];
+  for (let i = 0; i < SERIES; i++)
+    labels.push({
+      __name__: `restart_metric_${i % 100}`,
+      instance: `host-${Math.floor(i / 100)}:9100`,
+      job: 'node',
+    });
+  const end = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+  const t0 = end - perSeries * 1000;
+  /** Counters in 0.01 steps for half the series, 2-decimal gauges for the rest; the same for both stores. */
+  const value = (i: number, k: number) =>
+    i % 2 === 0 ? Math.round(k * (i % 7) * 3 + (k % 13)) / 100 : ((i * 7919 + k * 104729) % 10_000) / 100;
+  let db = await openStorage({ dir, maintenanceIntervalMs: 0 });
+  const app = db.appender();
+  const built = performance.now();
+  for (let k = 0; k < perSeries; k++) {
+    const t = t0 + k * 1000;
+    for (let i = 0; i < SERIES; i++) app.append(labels[i], t, value(i, k));
+    if (k % 10 === 9) await app.commit();
+    if (k % 60 === 59) await db.maintain();
+  }
+  await app.commit();
+  await db.maintain();
+  console.log(`  built in ${((performance.now() - built) / 1000).toFixed(0)} s, ${mb(du(dir))} on disk`);
+  // a crash: abandoned without close, so the next open replays the log since the last checkpoint
+  let started = performance.now();
+  let cpuStarted = cpuMs();
+  db = await openStorage({ dir, maintenanceIntervalMs: 0 });
+  const crashMs = performance.now() - started;
+  const crashCpu = cpuMs() - cpuStarted;
+  await db.close();
+  started = performance.now();
+  cpuStarted = cpuMs();
+  db = await openStorage({ dir, maintenanceIntervalMs: 0 });
+  const openMs = performance.now() - started;
+  const openCpu = cpuMs() - cpuStarted;
+  const head = db.headUsage();
+  await db.close();
+  console.log(`  sonde: clean restart ${both(openMs, openCpu)}, after a crash ${both(crashMs, crashCpu)}`);
+  let prom = 0;
+  if (process.env.SONDE_BENCH_RESTART_PEER !== '0' && existsSync(PROMTOOL)) {
+    const om = join(OUT, 'restart.om.txt');
+    const out = createWriteStream(om);
+    let buf = '';
+    for (let i = 0; i < SERIES; i++) {
+      const l = labels[i];
+      const head = `${l.__name__}{instance="${l.instance}",job="${l.job}"} `;
+      for (let k = 0; k < perSeries; k++) {
+        buf += `${head}${value(i, k)} ${(t0 / 1000 + k).toFixed(3)}\n`;
+        if (buf.length > 1 << 20) {
+          if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+          buf = '';
+        }
+      }
+    }
+    out.write(`${buf}# EOF\n`);
+    await new Promise<void>((r) => out.end(r));
+    const promDir = join(OUT, 'prometheus-restart');
+    rmSync(promDir, { recursive: true, force: true });
+    mkdirSync(promDir, { recursive: true });
+    execFileSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', om, promDir], { stdio: 'ignore' });
+    rmSync(om, { force: true });
+    prom = await prometheusReadyMs(promDir);
+    rmSync(promDir, { recursive: true, force: true });
+  }
+  const ratio = (a: number) => (prom ? (a / prom).toFixed(2) : '');
+  const what = `${SERIES} series, ${samples.toLocaleString('en')} samples`;
+  row(
+    `restart after clean close to ready (${what}; head ${head.series} series)`,
+    `${both(openMs, openCpu)} (target < 10 s)`,
+    prom ? `${prom.toFixed(0)} ms to /-/ready, blocks only` : '',
+    ratio(openMs),
+  );
+  row(`restart after a crash to ready (log replayed; ${what})`, both(crashMs, crashCpu));
+  rmSync(dir, { recursive: true, force: true });
+}
+
 mkdirSync(OUT, { recursive: true });
 const t0 = performance.now();
-await density(true);
-await density(false);
-await headMemory();
-await reads();
-await rollupMonth();
-await crashRestart();
+// SONDE_BENCH_ONLY=reads,restart runs just those parts
+const only = process.env.SONDE_BENCH_ONLY?.split(',');
+const parts: [string, () => Promise<void>][] = [
+  ['density', () => density(true)],
+  ['density', () => density(false)],
+  ['head', headMemory],
+  ['reads', reads],
+  ['rollup', rollupMonth],
+  ['crash', crashRestart],
+  ['restart', restart],
+];
+for (const [name, run] of parts) {
+  if (only ? only.includes(name) : name !== 'restart' || process.env.SONDE_BENCH_RESTART !== '0') await run();
+}
 console.log(`\nstorage bench done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 console.table(
   rows.map(([what, sonde, peer, ratio]) => ({ what, sonde, prometheus: peer, 'sonde/prometheus': ratio })),
