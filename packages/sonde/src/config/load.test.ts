@@ -23,6 +23,10 @@ describe('loadConfig precedence', () => {
     assert.equal(c.log_level, 'info');
     assert.equal(c.collect.interval, '1s');
     assert.equal(c.storage.retention_raw, '15d');
+    assert.equal(c.storage.block_range, '15m');
+    assert.equal(c.query.max_concurrency, 20);
+    assert.equal(c.query.max_queue_wait, '5s');
+    assert.equal(c.ingest.max_decompressed_bytes, undefined, 'follows ingest.max_body_bytes');
   });
 
   it('file beats defaults, env beats file, flags beat env', () => {
@@ -75,6 +79,19 @@ describe('loadConfig errors name the key, the value and what is allowed', () => 
       },
     );
   }
+
+  it('a block range that does not divide the 2h compaction window', () =>
+    fails(
+      { env: { SONDE_CONFIG: file('br.yaml', 'storage:\n  block_range: 7m\n') } },
+      'storage.block_range',
+      'divide 2h',
+    ));
+
+  it('limits that must be positive', () =>
+    fails(
+      { env: { SONDE_CONFIG: file('qc.yaml', 'query:\n  max_concurrency: 0\n') } },
+      'query.max_concurrency',
+    ));
 
   it('a listen address without a port', () =>
     fails({ env: { SONDE_LISTEN: 'localhost' } }, 'listen', '"localhost"', 'HOST:PORT'));

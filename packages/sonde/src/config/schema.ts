@@ -2,6 +2,7 @@
 // stages read their own section and nothing else.
 import { z } from 'zod';
 import { alertingSchema } from './alerting-schema.js';
+import { parseDuration as durationMs } from './duration.js';
 
 const hostPort = z
   .string()
@@ -35,6 +36,14 @@ export const storageSchema = z
     retention_1h: duration.default('2y'),
     max_bytes: z.number().int().positive().optional(),
     out_of_order_window: duration.default('5m'),
+    /**
+     * How much recent data the in-memory head holds (beyond the out-of-order window) before it is cut
+     * into a block: less keeps less in memory and makes more, smaller blocks until compaction.
+     */
+    block_range: duration.default('15m').refine((d) => {
+      const ms = durationMs(d);
+      return ms >= 60_000 && (2 * 3_600_000) % ms === 0;
+    }, 'must be at least 1m and divide 2h evenly (1m, 5m, 15m, 30m, 1h, 2h)'),
   })
   .strict();
 

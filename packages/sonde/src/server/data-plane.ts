@@ -57,6 +57,7 @@ export async function openDataPlane(config: SondeConfig, logger: Logger): Promis
             '1h': parseDuration(config.storage.retention_1h),
           },
           outOfOrderWindowMs: parseDuration(config.storage.out_of_order_window),
+          ...(config.storage.block_range ? { blockRangeMs: parseDuration(config.storage.block_range) } : {}),
           ...(config.storage.max_bytes ? { maxBytes: config.storage.max_bytes } : {}),
           logger: logger.child({ component: 'storage' }),
         });

@@ -13,6 +13,8 @@ export interface SelfMetricSources {
   readonly writers: readonly RemoteWriter[];
   readonly ingest?: IngestStats;
   readonly live?: () => { streams: number; queries: number };
+  /** The embedded store's head: series and bytes of samples held in memory. */
+  readonly head?: () => { series: number; sampleBytes: number };
   /** The query API's concurrency: evaluating, waiting for a slot, and the limit. */
   readonly queries?: () => { running: number; waiting: number; max: number };
 }
@@ -93,6 +95,25 @@ export function createSelfMetrics(sources: SelfMetricSources): SelfMetrics {
     (s) => s.samplesDroppedQueueFull,
   );
   remote('sonde_remote_write_queue_bytes', 'Bytes waiting in the durable queue.', (s) => s.queuedBytes);
+  if (sources.head) {
+    const head = sources.head;
+    new Gauge({
+      name: 'sonde_storage_head_series',
+      help: 'Series in the in-memory head of the store.',
+      registers: [registry],
+      collect() {
+        this.set(head().series);
+      },
+    });
+    new Gauge({
+      name: 'sonde_storage_head_sample_bytes',
+      help: 'Bytes of samples the head holds in memory until they are cut into blocks.',
+      registers: [registry],
+      collect() {
+        this.set(head().sampleBytes);
+      },
+    });
+  }
   if (sources.queries) {
     const queries = sources.queries;
     const gauge = (name: string, help: string, pick: (q: ReturnType<typeof queries>) => number) =>

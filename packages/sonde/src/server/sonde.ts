@@ -143,8 +143,10 @@ export async function startSonde(
     maxWaitMs: parseDuration(config.query.max_queue_wait),
     onRefused: () => self.limited('query_concurrency'),
   });
+  const local = data.local;
   const self = createSelfMetrics({
     queries: () => querySlots.stats(),
+    ...(local ? { head: () => local.headUsage() } : {}),
     storage,
     writers: data.writers,
     ingest: ingestStats,
