@@ -8,7 +8,14 @@ import { crc32, inflateRawSync } from 'node:zlib';
 import { unpack } from './chunkenc/compress.js';
 import { decodeTimestamps } from './chunkenc/timestamps.js';
 import { ByteReader } from './chunkenc/varint.js';
-import { BLOCK_MAGIC, BLOCK_VERSION, FOOTER_BYTES, FOOTER_MAGIC, type TierId } from './block-writer.js';
+import {
+  BLOCK_MAGIC,
+  BLOCK_VERSION,
+  FOOTER_BYTES,
+  FOOTER_MAGIC,
+  OLDEST_BLOCK_VERSION,
+  type TierId,
+} from './block-writer.js';
 
 export class CorruptChunkError extends Error {
   constructor(
@@ -62,7 +69,8 @@ export class BlockReader {
       if (size < 8 + FOOTER_BYTES) throw new Error('file too short');
       const head = this.read(0, 8);
       const hv = new DataView(head.buffer, head.byteOffset, 8);
-      if (hv.getUint32(0, true) !== BLOCK_MAGIC || head[4] !== BLOCK_VERSION) throw new Error('not a block');
+      if (hv.getUint32(0, true) !== BLOCK_MAGIC || head[4] < OLDEST_BLOCK_VERSION || head[4] > BLOCK_VERSION)
+        throw new Error('not a block');
       this.tier = head[5] as TierId;
       const foot = this.read(size - FOOTER_BYTES, FOOTER_BYTES);
       const fv = new DataView(foot.buffer, foot.byteOffset, FOOTER_BYTES);
@@ -126,7 +134,40 @@ export class BlockReader {
     }
   }
 
+  /** Bytes read ahead by `prefetch` (file offset, bytes), served by `read` while it covers the range asked. */
+  private ahead: { off: number; buf: Buffer } | null = null;
+
+  /**
+   * Reads the value blobs of these chunks (a series' chunks, in file order)
+   * with one read when they lie together, as the writer puts them; `read`
+   * then serves them from memory until `prefetch(null)` or the next call.
+   */
+  prefetch(chunks: readonly ChunkRef[] | null): void {
+    this.ahead = null;
+    if (!chunks || chunks.length < 2) return;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = 0;
+    let sum = 0;
+    for (const c of chunks) {
+      // the first blob is the timestamp column, shared and cached apart
+      for (let b = this.cBlobStart[c.index] + 1; b < this.cBlobStart[c.index + 1]; b++) {
+        lo = Math.min(lo, this.bOff[b]);
+        hi = Math.max(hi, this.bOff[b] + this.bLen[b]);
+        sum += this.bLen[b];
+      }
+    }
+    if (hi <= lo || hi - lo > 2 * sum || hi - lo > 64 << 20) return;
+    try {
+      this.ahead = { off: lo, buf: this.read(lo, hi - lo) };
+    } catch {
+      this.ahead = null; // read again blob by blob, where a failure is reported per chunk
+    }
+  }
+
   private read(pos: number, len: number): Buffer {
+    const a = this.ahead;
+    if (a && pos >= a.off && pos + len <= a.off + a.buf.length)
+      return a.buf.subarray(pos - a.off, pos - a.off + len);
     const b = Buffer.allocUnsafe(len);
     let got = 0;
     while (got < len) {

@@ -12,7 +12,9 @@ import { syncDir } from './wal.js';
 
 export const BLOCK_MAGIC = 0x42444e53; // "SNDB"
 export const FOOTER_MAGIC = 0x45444e53; // "SNDE"
-export const BLOCK_VERSION = 1;
+/** 2: integer runs may be bit-packed (chunkenc/int-series.ts); version 1 blocks are still read. */
+export const BLOCK_VERSION = 2;
+export const OLDEST_BLOCK_VERSION = 1;
 export const FOOTER_BYTES = 16;
 
 export const KIND_FLOAT = 0;

@@ -144,7 +144,14 @@ export class SnapshotQuerier implements Querier {
     const t = new Float64Array(total);
     const v = new Float64Array(total);
     let pos = 0;
-    for (const { entry, chunk } of picked) {
+    for (let i = 0; i < picked.length; i++) {
+      const { entry, chunk } = picked[i];
+      if (i === 0 || picked[i - 1].entry !== entry) {
+        picked[i - 1]?.entry.reader.prefetch(null);
+        let j = i;
+        while (j < picked.length && picked[j].entry === entry) j++;
+        entry.reader.prefetch(picked.slice(i, j).map((p) => p.chunk));
+      }
       try {
         const { t: ts, cols } = entry.reader.readChunk(ref, chunk, this.tsCache(entry));
         if (cols.length !== 1) throw new RangeError('float chunk needs 2 columns');
@@ -167,6 +174,7 @@ export class SnapshotQuerier implements Querier {
         );
       }
     }
+    if (picked.length) picked[picked.length - 1].entry.reader.prefetch(null);
     if (pos > 0) {
       const all = { t: t.subarray(0, pos), v: v.subarray(0, pos) };
       if (ordered) runs.push(rangeOf(all, mint, maxt));

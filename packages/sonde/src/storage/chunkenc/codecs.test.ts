@@ -11,6 +11,7 @@ import { decodeHistograms, encodeHistograms } from './chunk-histogram.js';
 import { decodeXor, encodeXor } from './chunk-xor.js';
 import { pack, unpack } from './compress.js';
 import { fromBits, wordsOf } from './float-bits.js';
+import { packedSize, readPacked, writePacked } from './bit-pack.js';
 import { decodeInts, encodeInts } from './int-series.js';
 import { decodeTimestamps, encodeTimestamps } from './timestamps.js';
 import { decodeValues, encodeValues } from './values.js';
@@ -198,6 +199,40 @@ describe('integer runs', () => {
           );
         },
       ),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('bit-packed residuals', () => {
+  it('round-trips groups of every width, up to 53 bits, and rejects a truncated run', () => {
+    // runs whose values all fit a given number of bits, so every group width occurs
+    const run = fc
+      .integer({ min: 0, max: 53 })
+      .chain((bits) =>
+        fc.array(
+          bits <= 30
+            ? fc.integer({ min: 0, max: 2 ** bits - 1 })
+            : fc.double({ min: 0, max: 2 ** bits - 1, noNaN: true }).map(Math.floor),
+          { maxLength: 300 },
+        ),
+      );
+    fc.assert(
+      fc.property(run, fc.integer({ min: 0, max: 3 }), (zs, skip) => {
+        const w = new ByteWriter();
+        const src = Float64Array.from(zs);
+        writePacked(w, src, 0, zs.length);
+        const bytes = w.finish();
+        assert.equal(bytes.length, packedSize(src, 0, zs.length));
+        const out = new Float64Array(zs.length);
+        assert.equal(readPacked(bytes, 0, bytes.length, zs.length, out), bytes.length);
+        assert.deepEqual(
+          Array.from(out),
+          zs.map((x) => (x % 2 === 0 ? x / 2 : -(x + 1) / 2)),
+        );
+        if (bytes.length > skip && zs.some((x) => x > 0))
+          assert.throws(() => readPacked(bytes, 0, bytes.length - 1 - skip, zs.length, out));
+      }),
       { numRuns: RUNS },
     );
   });

@@ -2,7 +2,15 @@
 // then deltas (order 1) or delta-of-deltas (order 2), each zigzag + varint;
 // the order that takes fewer bytes is picked per run. Values must satisfy
 // |x| < 2^50 so deltas of deltas stay exact in float64 arithmetic.
+//
+// The order byte is 0-2 for varint residuals and 3-5 (PACKED + order) for
+// bit-packed ones (bit-pack.ts: the first `order` values still as varints),
+// chosen when that is smaller. Runs written before packing existed only hold
+// orders 0-2 and read as they always did.
+import { GROUP, packedSize, readPacked, writePacked } from './bit-pack.js';
 import { type ByteReader, type ByteWriter, uvarintSize, zigzag } from './varint.js';
+
+const PACKED = 3;
 
 export const MAX_INT_MAGNITUDE = 2 ** 50;
 
@@ -32,10 +40,45 @@ function costs(xs: Ints, from: number, to: number): [number, number, number] {
   return [c0, c1, c2];
 }
 
+let zScratch = new Float64Array(256);
+
+/** The zigzagged residuals of xs[from..to) at an order, into zScratch[0..n). */
+function residuals(xs: Ints, from: number, to: number, order: number): Float64Array {
+  if (zScratch.length < to - from) zScratch = new Float64Array((to - from) * 2);
+  const zs = zScratch;
+  let prev = 0;
+  let prevD = 0;
+  for (let i = from; i < to; i++) {
+    const x = xs[i];
+    let r = x;
+    if (order > 0 && i > from) {
+      const d = x - prev;
+      r = order === 2 && i > from + 1 ? d - prevD : d;
+      prevD = d;
+    }
+    zs[i - from] = zigzag(r);
+    prev = x;
+  }
+  return zs;
+}
+
 /** Writes xs[from..to) (the count is kept by the caller). */
 export function encodeInts(w: ByteWriter, xs: Ints, from: number, to: number): void {
   const [c0, c1, c2] = costs(xs, from, to);
   const order = c2 < c1 && c2 < c0 ? 2 : c1 < c0 ? 1 : 0;
+  const n = to - from;
+  const heads = Math.min(order, n);
+  if (n - heads >= GROUP / 4) {
+    const zs = residuals(xs, from, to, order);
+    let size = packedSize(zs, heads, n);
+    for (let k = 0; k < heads; k++) size += uvarintSize(zs[k]);
+    if (size < (order === 2 ? c2 : order === 1 ? c1 : c0)) {
+      w.u8(PACKED + order);
+      for (let k = 0; k < heads; k++) w.uvarint(zs[k]);
+      writePacked(w, zs, heads, n);
+      return;
+    }
+  }
   w.u8(order);
   w.ensure((to - from) * 8 + 8);
   let prev = 0;
@@ -67,11 +110,12 @@ export function decodeInts(
   multiply = 1,
 ): void {
   const order = r.u8();
-  if (order > 2) throw new RangeError(`corrupt integer run (order ${order})`);
+  if (order > PACKED + 2) throw new RangeError(`corrupt integer run (order ${order})`);
   if (at + n > out.length) throw new RangeError('integer run longer than its output');
   let p: number;
   // x / 1 is x exactly, so the division rides along in the loop (no second pass over the output)
-  if (order === 2) p = readOrder2(r.buf, r.pos, r.end, n, out, at, divide);
+  if (order >= PACKED) p = readPackedRun(r.buf, r.pos, r.end, n, out, at, divide, order - PACKED);
+  else if (order === 2) p = readOrder2(r.buf, r.pos, r.end, n, out, at, divide);
   else if (order === 1) p = readOrder1(r.buf, r.pos, r.end, n, out, at, divide);
   else p = readOrder0(r.buf, r.pos, r.end, n, out, at, divide);
   r.pos = p;
@@ -182,6 +226,59 @@ function readOrder2(
     }
     x += d;
     out[i] = x / div;
+  }
+  return p;
+}
+
+let rScratch = new Float64Array(256);
+
+/** A bit-packed run: the first `order` values as varints, the other residuals packed. */
+function readPackedRun(
+  b: Uint8Array,
+  p: number,
+  end: number,
+  n: number,
+  out: Float64Array,
+  at: number,
+  div: number,
+  order: number,
+): number {
+  let x = 0;
+  let d = 0;
+  const heads = Math.min(order, n);
+  for (let k = 0; k < heads; k++) {
+    if (p >= end) throw new RangeError('truncated integer run');
+    const c = b[p++];
+    let v: number;
+    if (c < 0x80) v = (c >>> 1) ^ -(c & 1);
+    else {
+      p = readSlow(b, p, end, c);
+      v = slowValue;
+    }
+    if (k === 0) x = v;
+    else {
+      d = v;
+      x += d;
+    }
+    out[at + k] = x / div;
+  }
+  const m = n - heads;
+  if (rScratch.length < m) rScratch = new Float64Array(m * 2);
+  const rs = rScratch;
+  p = readPacked(b, p, end, m, rs);
+  const base = at + heads;
+  if (order === 0) for (let i = 0; i < m; i++) out[base + i] = rs[i] / div;
+  else if (order === 1) {
+    for (let i = 0; i < m; i++) {
+      x += rs[i];
+      out[base + i] = x / div;
+    }
+  } else {
+    for (let i = 0; i < m; i++) {
+      d += rs[i];
+      x += d;
+      out[base + i] = x / div;
+    }
   }
   return p;
 }
