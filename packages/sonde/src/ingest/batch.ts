@@ -14,6 +14,7 @@ import type {
 import { MAX_DENSE_BUCKETS } from './histogram.js';
 import { IngestLimitError, type IngestLimits } from './limits.js';
 import { redactValue } from './redact.js';
+import type { SeriesEntry } from './series-entry.js';
 import type { IngestStats, RejectReason } from './stats.js';
 
 export interface RejectedLine {
@@ -40,8 +41,9 @@ export interface IngestSummary {
 
 /**
  * Checked-and-redacted labels kept across requests, for sources that hand
- * back the same Labels object for the same series (the remote_write
- * decoder): a series is then checked once, not once per request.
+ * back the same Labels object for the same series: a series is then checked
+ * once, not once per request. Sources with a cache of their own hand
+ * SeriesEntry objects to `addEntry` instead, which keep the same state.
  */
 export class PreparedLabelsCache {
   readonly map = new WeakMap<Labels, { out: Labels | string; gen: number }>();
@@ -99,6 +101,7 @@ function truncate(s: string): string {
 
 export class IngestBatch {
   private readonly appender: Appender;
+  private readonly appendRef: Appender['appendRef'];
   private readonly limits: IngestLimits;
   private readonly prepared = new Map<Labels, Labels | string>();
   private readonly meta = new Map<string, MetricMetadata>();
@@ -122,6 +125,7 @@ export class IngestBatch {
     private readonly options: BatchOptions,
   ) {
     this.appender = storage.appender();
+    this.appendRef = this.appender.appendRef?.bind(this.appender);
     this.limits = options.limits;
     this.enforce = options.enforceRequestLimits ?? true;
     this.shared = options.extraLabels ? undefined : options.shared;
@@ -194,6 +198,30 @@ export class IngestBatch {
       }
     }
     return out ?? labels;
+  }
+
+  /**
+   * `add` for a series from a source's own cache (needs `shared`: the entry keeps what
+   * `prepare` would, and the store's handle for the series).
+   */
+  addEntry(e: SeriesEntry, t: number, v: number, line = 0): boolean {
+    if (!this.shared) return this.add(e.labels, t, v, line);
+    if (e.gen !== this.gen) {
+      // first sample of this series in this request
+      e.out ??= this.prepareNew(e.labels);
+      e.gen = this.gen;
+      if (typeof e.out !== 'string') this.newSeries();
+    }
+    const out = e.out as Labels | string;
+    if (typeof out === 'string') return this.rejectSample(line, out, 'invalid_labels');
+    const ts = this.time(t, line);
+    if (ts === undefined) return false;
+    if (this.appendRef) {
+      e.ref = this.appendRef(e.refOf === this.storage ? e.ref : null, out, ts, v);
+      e.refOf = this.storage;
+    } else this.appender.append(out, ts, v);
+    this.count(ts);
+    return true;
   }
 
   /** Appends a float sample; false (and counted) when it is rejected. NaN `t` means "no timestamp". */

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { openStorage } from '../storage/db.js';
 import { MemoryStorage } from '../storage/memory.js';
 import type { Storage } from '../storage/types.js';
 import { splitCsvLine } from './csv.js';
@@ -182,6 +186,32 @@ describe('importText', () => {
       /more than 2 series/,
     );
     assert.equal(storage.stats().series, 0);
+  });
+});
+
+describe('importText with caches kept across requests', () => {
+  it('writes each store its own series when two stores share the caches', async () => {
+    const dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), 'sonde-import-'))));
+    const stores = await Promise.all(dirs.map((dir) => openStorage({ dir, maintenanceIntervalMs: 0 })));
+    try {
+      const caches = new ImportCaches();
+      const t0 = Date.now() - 60_000;
+      for (const [i, store] of stores.entries()) {
+        for (const dt of [0, 1000]) {
+          const text = `m{k="v"} ${i} ${t0 + dt}\nm{k="w"} ${i} ${t0 + dt}\n`;
+          const summary = await importText(store, text, { format: 'prometheus', caches });
+          assert.deepEqual([summary.series, summary.samples], [2, 2]);
+        }
+      }
+      for (const [i, store] of stores.entries()) {
+        const got = all(store, 'm');
+        assert.equal(got.length, 2);
+        for (const s of got) assert.deepEqual([...s.v], [i, i]);
+      }
+    } finally {
+      for (const store of stores) await store.close();
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { IngestBatch, type IngestSummary, PreparedLabelsCache } from './batch.js
 import { createCsvImporter } from './csv.js';
 import { createJsonlImporter } from './jsonl.js';
 import { type IngestLimits, resolveLimits } from './limits.js';
+import type { SeriesEntry } from './series-entry.js';
 import type { IngestStats } from './stats.js';
 import { TextParser } from './text-parser.js';
 
@@ -22,7 +23,7 @@ export interface Importer {
 
 /** Caches one import source keeps across requests, so each series is parsed and checked once. */
 export class ImportCaches {
-  readonly labels = new Map<string, Labels>();
+  readonly labels = new Map<string, SeriesEntry>();
   readonly prepared = new PreparedLabelsCache();
 }
 
@@ -31,7 +32,8 @@ export function createImporter(format: ImportFormat, batch: IngestBatch, caches?
   if (format === 'jsonl') return createJsonlImporter(batch);
   if (format === 'csv') return createCsvImporter(batch);
   const sink = {
-    sample: (labels: Labels, v: number, t: number, line: number) => void batch.add(labels, t, v, line),
+    sample: (_labels: Labels, v: number, t: number, line: number, entry: SeriesEntry) =>
+      void batch.addEntry(entry, t, v, line),
     error: (line: number, reason: string) => batch.reject(line, reason),
   };
   const parser = new TextParser(format, sink, { labelCache: caches?.labels });

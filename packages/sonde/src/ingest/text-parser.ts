@@ -12,12 +12,13 @@
 // 1001 ms). OpenMetrics input must end with `# EOF`; lines after it are
 // rejected. A stale marker cannot be written: a NaN value is a plain NaN.
 import type { Labels, MetricMetadata, MetricType } from '../storage/types.js';
+import { SeriesEntry } from './series-entry.js';
 
 export type TextFormat = 'prometheus' | 'openmetrics';
 
 export interface TextSampleSink {
-  /** `t` is in ms, or NaN when the line carries no timestamp. */
-  sample(labels: Labels, value: number, t: number, line: number): void;
+  /** `t` is in ms, or NaN when the line carries no timestamp; `entry` is the parser's cache entry for the series. */
+  sample(labels: Labels, value: number, t: number, line: number, entry: SeriesEntry): void;
   /** A rejected line; parsing goes on with the next line. */
   error(line: number, reason: string): void;
 }
@@ -202,8 +203,8 @@ function shown(tok: string): string {
 export interface TextParserOptions {
   /** Distinct series kept in the text → labels cache; it is cleared when full. */
   readonly maxCachedSeries?: number;
-  /** A text → labels cache to share between parsers (requests), so a series keeps one Labels object. */
-  readonly labelCache?: Map<string, Labels>;
+  /** A series text → entry cache to share between parsers (requests), so a series keeps one entry. */
+  readonly labelCache?: Map<string, SeriesEntry>;
 }
 
 /** A streaming parser: feed text with `write`, then call `end`. */
@@ -211,7 +212,7 @@ export class TextParser {
   /** HELP/TYPE/UNIT seen so far, by metric family name. */
   readonly metadata = new Map<string, MetricMetadata>();
   private readonly types: Record<string, MetricType>;
-  private readonly cache: Map<string, Labels>;
+  private readonly cache: Map<string, SeriesEntry>;
   private readonly maxCached: number;
   private lineNo = 0;
   private rest = '';
@@ -356,11 +357,11 @@ export class TextParser {
       seriesEnd = j + 1;
     }
     const key = s.slice(start, seriesEnd);
-    let labels = this.cache.get(key);
-    if (labels === undefined) {
-      labels = this.parseLabels(s, start, nameEnd, seriesEnd);
+    let entry = this.cache.get(key);
+    if (entry === undefined) {
+      entry = new SeriesEntry(this.parseLabels(s, start, nameEnd, seriesEnd));
       if (this.cache.size >= this.maxCached) this.cache.clear();
-      this.cache.set(key, labels);
+      this.cache.set(key, entry);
     }
     i = seriesEnd;
     if (i === end || !isBlank(s.charCodeAt(i))) {
@@ -401,7 +402,7 @@ export class TextParser {
     // Anything left must be an exemplar (` # {...} value [ts]`), which is skipped.
     if (i < end && s.charCodeAt(i) !== HASH)
       fail(`unexpected text after ${Number.isNaN(t) ? 'value' : 'timestamp'}`);
-    this.sink.sample(labels, value, t, this.lineNo);
+    this.sink.sample(entry.labels, value, t, this.lineNo, entry);
   }
 
   private parseLabels(s: string, start: number, nameEnd: number, seriesEnd: number): Labels {

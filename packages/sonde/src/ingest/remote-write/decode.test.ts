@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { STALE_NAN, isStaleNaN } from '../../storage/labels.js';
+import { openStorage } from '../../storage/db.js';
 import { MemoryStorage } from '../../storage/memory.js';
 import type { HistogramSample, Labels, MetricMetadata } from '../../storage/types.js';
 import { IngestInputError, IngestLimitError } from '../limits.js';
+import { REDACTED } from '../redact.js';
 import { snappyCompress } from '../snappy.js';
 import { WriteRequestDecoder } from './decode.js';
 import { RemoteWriteReceiver } from './receive.js';
@@ -244,6 +249,43 @@ describe('RemoteWriteReceiver', () => {
       assert.equal(summary.rejectedTotal, 1);
     }
     assert.equal(storage.stats().series, 2);
+  });
+
+  it('keeps the store handle of each series across requests, and a deleted series comes back whole', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sonde-rw-'));
+    const storage = await openStorage({ dir, maintenanceIntervalMs: 0 });
+    try {
+      const receiver = new RemoteWriteReceiver(storage);
+      const t0 = Date.now() - 60_000;
+      const body = (t: number) =>
+        snappyCompress(
+          encode({
+            timeseries: [
+              {
+                labels: [
+                  { name: '__name__', value: 'a' },
+                  { name: 'url', value: 'https://user:hunter2@example.com/' },
+                ],
+                samples: [{ value: t, timestamp: t }],
+              },
+              { labels: [{ name: 'bad-name', value: 'x' }], samples: [{ value: 1, timestamp: t }] },
+            ],
+          }),
+        );
+      for (const t of [t0, t0 + 1000]) assert.equal((await receiver.receive(body(t))).samples, 1);
+      assert.equal(await storage.deleteSeries([{ type: '=', name: '__name__', value: 'a' }]), 1);
+      const summary = await receiver.receive(body(t0 + 2000));
+      assert.deepEqual([summary.series, summary.samples, summary.rejectedTotal], [1, 1, 1]);
+      const q = storage.querier();
+      const got = [...q.select([{ type: '=', name: '__name__', value: 'a' }], 0, Date.now())];
+      q.close();
+      assert.equal(got.length, 1);
+      assert.deepEqual({ ...got[0].labels }, { __name__: 'a', url: `https://user:${REDACTED}@example.com/` });
+      assert.deepEqual([...got[0].t], [t0 + 2000]);
+    } finally {
+      await storage.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses bodies that are not snappy, or that decompress past the limit', async () => {

@@ -6,12 +6,13 @@
 import type { HistogramSample, Labels, MetricMetadata, MetricType } from '../../storage/types.js';
 import { spansToRun } from '../histogram.js';
 import { IngestInputError } from '../limits.js';
+import { SeriesEntry } from '../series-entry.js';
 import { HistogramType, MetricMetadataType } from './schema.js';
 import { utf8Field } from '../utf8.js';
 
 export interface WriteRequestSink {
-  /** Starts a series; its samples follow. */
-  series(labels: Labels): void;
+  /** Starts a series; its samples follow. The entry is the decoder's cache entry for it (same labels). */
+  series(labels: Labels, entry: SeriesEntry): void;
   sample(t: number, v: number): void;
   histogram(t: number, h: HistogramSample): void;
   /** A histogram that could not be converted, with the reason. */
@@ -92,7 +93,7 @@ export interface DecoderOptions {
 }
 
 export class WriteRequestDecoder {
-  private readonly cache = new Map<string, Labels>();
+  private readonly cache = new Map<string, SeriesEntry>();
   private readonly maxCached: number;
   // Field ranges of the current TimeSeries, reused between series.
   private readonly samples: number[] = [];
@@ -151,21 +152,21 @@ export class WriteRequestDecoder {
       r.pos = e;
     }
     r.end = outer;
-    let labels: Labels | undefined;
+    let entry: SeriesEntry | undefined;
     let cacheKey: string | undefined;
     if (labelStart >= 0 && contiguous) {
       // latin1Slice (what toString('latin1') ends in) skips the argument checks: ~15% of decoding.
       cacheKey = (buf as Latin1Buffer).latin1Slice(labelStart, labelEnd);
-      labels = this.cache.get(cacheKey);
+      entry = this.cache.get(cacheKey);
     }
-    if (!labels) {
-      labels = this.readLabels(buf, labelStart < 0 ? end : labelStart, end);
+    if (!entry) {
+      entry = new SeriesEntry(this.readLabels(buf, labelStart < 0 ? end : labelStart, end));
       if (cacheKey !== undefined) {
         if (this.cache.size >= this.maxCached) this.cache.clear();
-        this.cache.set(cacheKey, labels);
+        this.cache.set(cacheKey, entry);
       }
     }
-    sink.series(labels);
+    sink.series(entry.labels, entry);
     for (let i = 0; i < samples.length; i += 2) this.sample(buf, samples[i], samples[i + 1], sink);
     for (let i = 0; i < histograms.length; i += 2)
       this.histogram(buf.subarray(histograms[i], histograms[i + 1]), sink);

@@ -5,6 +5,7 @@
 import type { HistogramSample, Labels, MetricMetadata, Storage } from '../../storage/types.js';
 import { IngestBatch, type IngestSummary, PreparedLabelsCache } from '../batch.js';
 import { type IngestLimits, resolveLimits } from '../limits.js';
+import type { SeriesEntry } from '../series-entry.js';
 import { snappyUncompress } from '../snappy.js';
 import type { IngestStats } from '../stats.js';
 import { WriteRequestDecoder, type WriteRequestSink } from './decode.js';
@@ -16,12 +17,14 @@ export interface RemoteWriteOptions {
 
 class BatchSink implements WriteRequestSink {
   private labels: Labels = {};
+  private entry: SeriesEntry | null = null;
   constructor(private readonly batch: IngestBatch) {}
-  series(labels: Labels): void {
+  series(labels: Labels, entry: SeriesEntry): void {
     this.labels = labels;
+    this.entry = entry;
   }
   sample(t: number, v: number): void {
-    this.batch.add(this.labels, t, v);
+    if (this.entry) this.batch.addEntry(this.entry, t, v);
   }
   histogram(t: number, h: HistogramSample): void {
     this.batch.addHistogram(this.labels, t, h);

@@ -1,0 +1,18 @@
+// One series as a source's cache keeps it across requests (the remote_write
+// decoder's by label bytes, the text import's by series text): its labels as
+// read, what checking and redaction made of them, the request that last wrote
+// to it, and the store's handle. A series seen again then costs no hashing of
+// labels and no lookups, only the cache hit that found the entry.
+import type { Labels, SeriesRef } from '../storage/types.js';
+
+export class SeriesEntry {
+  /** The labels to store, or why they cannot be; undefined until first written. */
+  out: Labels | string | undefined = undefined;
+  /** The generation of the batch that last wrote to it (series are counted once per request). */
+  gen = 0;
+  /** The store's handle (Appender.appendRef), null until it gives one, and the storage it is for. */
+  ref: SeriesRef | null = null;
+  refOf: object | null = null;
+
+  constructor(readonly labels: Labels) {}
+}
