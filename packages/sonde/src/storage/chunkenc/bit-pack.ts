@@ -85,63 +85,147 @@ export function writePacked(w: ByteWriter, zs: Float64Array, from: number, to: n
   }
 }
 
+/** The width byte of the group at b[p] and its byte count, checked against `end`. */
+function groupHead(b: Uint8Array, p: number, end: number, count: number): number {
+  if (p >= end) throw new RangeError('truncated packed run');
+  const width = b[p];
+  if (width > MAX_WIDTH || p + 1 + Math.ceil((count * width) / 8) > end)
+    throw new RangeError('corrupt packed run');
+  return width;
+}
+
 /** Unpacks `count` values into out[0..count) as signed integers (zigzag undone); returns the position after them. */
 export function readPacked(b: Uint8Array, p: number, end: number, count: number, out: Float64Array): number {
   for (let g = 0; g < count; g += GROUP) {
-    const e = Math.min(count, g + GROUP);
-    if (p >= end) throw new RangeError('truncated packed run');
-    const width = b[p++];
-    const bytes = Math.ceil(((e - g) * width) / 8);
-    if (width > MAX_WIDTH || p + bytes > end) throw new RangeError('corrupt packed run');
-    if (width === 0) out.fill(0, g, e);
-    else if (width === 1 || width === 2 || width === 4 || width === 8) {
-      unpackByteAligned(b, p, out, g, e - g, width);
-      p += bytes;
-    } else if (width <= 17) {
-      // each value from the (at most) three bytes holding its bits: no carried state, no branch per byte
-      const mask = (1 << width) - 1;
-      const last = p + bytes - 1;
-      let bit = 0;
-      for (let i = g; i < e; i++, bit += width) {
-        const at = p + (bit >>> 3);
-        const word = at + 2 <= last ? b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) : tail(b, at, last);
-        const z = (word >>> (bit & 7)) & mask;
-        out[i] = (z >>> 1) ^ -(z & 1);
-      }
-      p += bytes;
-    } else if (width <= 24) {
-      // reads exactly `bytes` bytes: one whenever fewer bits are held than the next value needs
-      const mask = width === 24 ? 0xffffff : (1 << width) - 1;
-      let acc = 0;
-      let bits = 0;
-      for (let i = g; i < e; i++) {
-        while (bits < width) {
-          acc |= b[p++] << bits;
-          bits += 8;
-        }
-        const z = acc & mask;
-        acc >>>= width;
-        bits -= width;
-        out[i] = (z >>> 1) ^ -(z & 1);
-      }
-    } else {
-      let pos = 0;
-      for (let i = g; i < e; i++) {
-        let z = 0;
-        let got = 0;
-        while (got < width) {
-          const off = pos & 7;
-          const take = Math.min(8 - off, width - got);
-          z += ((b[p + (pos >>> 3)] >>> off) & ((1 << take) - 1)) * 2 ** got;
-          got += take;
-          pos += take;
-        }
-        out[i] = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      }
-      p += bytes;
-    }
+    const n = Math.min(GROUP, count - g);
+    const width = groupHead(b, p, end, n);
+    unpackGroup(b, p + 1, n, width, out, g);
+    p += 1 + Math.ceil((n * width) / 8);
   }
   return p;
+}
+
+/** Running value and delta carried across calls of `readPackedDod`. */
+export const dod = { x: 0, d: 0 };
+
+/**
+ * Delta-of-deltas straight into values: per residual r, d += r, x += d and
+ * out = x / div, in the unpacking loop itself for the common widths (0 for
+ * regular timestamps, 4 and 8), through `scratch` for the others. Starts from
+ * and leaves the running state in `dod`.
+ */
+export function readPackedDod(
+  b: Uint8Array,
+  p: number,
+  end: number,
+  count: number,
+  out: Float64Array,
+  at: number,
+  div: number,
+  scratch: Float64Array,
+): number {
+  let x = dod.x;
+  let d = dod.d;
+  for (let g = 0; g < count; g += GROUP) {
+    const n = Math.min(GROUP, count - g);
+    const width = groupHead(b, p, end, n);
+    p++;
+    const bytes = Math.ceil((n * width) / 8);
+    let i = at + g;
+    if (width === 0) {
+      for (const e = i + n; i < e; i++) {
+        x += d;
+        out[i] = x / div;
+      }
+    } else if (width === 4 && (n & 1) === 0) {
+      for (let j = p, e = p + bytes; j < e; j++) {
+        const c = b[j];
+        const lo = c & 15;
+        d += (lo >>> 1) ^ -(lo & 1);
+        x += d;
+        out[i] = x / div;
+        const hi = c >>> 4;
+        d += (hi >>> 1) ^ -(hi & 1);
+        x += d;
+        out[i + 1] = x / div;
+        i += 2;
+      }
+    } else if (width === 8) {
+      for (let j = p, e = p + bytes; j < e; j++) {
+        const z = b[j];
+        d += (z >>> 1) ^ -(z & 1);
+        x += d;
+        out[i++] = x / div;
+      }
+    } else {
+      unpackGroup(b, p, n, width, scratch, 0);
+      for (let k = 0; k < n; k++) {
+        d += scratch[k];
+        x += d;
+        out[i++] = x / div;
+      }
+    }
+    p += bytes;
+  }
+  dod.x = x;
+  dod.d = d;
+  return p;
+}
+
+/** Unpacks one group's `count` values of `width` bits from b[p..] into out[at..]. */
+function unpackGroup(
+  b: Uint8Array,
+  p: number,
+  count: number,
+  width: number,
+  out: Float64Array,
+  at: number,
+): void {
+  const e = at + count;
+  if (width === 0) out.fill(0, at, e);
+  else if (width === 1 || width === 2 || width === 4 || width === 8)
+    unpackByteAligned(b, p, out, at, count, width);
+  else if (width <= 17) {
+    // each value from the (at most) three bytes holding its bits: no carried state, no branch per byte
+    const mask = (1 << width) - 1;
+    const last = p + Math.ceil((count * width) / 8) - 1;
+    let bit = 0;
+    for (let i = at; i < e; i++, bit += width) {
+      const k = p + (bit >>> 3);
+      const word = k + 2 <= last ? b[k] | (b[k + 1] << 8) | (b[k + 2] << 16) : tail(b, k, last);
+      const z = (word >>> (bit & 7)) & mask;
+      out[i] = (z >>> 1) ^ -(z & 1);
+    }
+  } else if (width <= 24) {
+    // one byte in whenever fewer bits are held than the next value needs
+    const mask = width === 24 ? 0xffffff : (1 << width) - 1;
+    let acc = 0;
+    let bits = 0;
+    for (let i = at; i < e; i++) {
+      while (bits < width) {
+        acc |= b[p++] << bits;
+        bits += 8;
+      }
+      const z = acc & mask;
+      acc >>>= width;
+      bits -= width;
+      out[i] = (z >>> 1) ^ -(z & 1);
+    }
+  } else {
+    let pos = 0;
+    for (let i = at; i < e; i++) {
+      let z = 0;
+      let got = 0;
+      while (got < width) {
+        const off = pos & 7;
+        const take = Math.min(8 - off, width - got);
+        z += ((b[p + (pos >>> 3)] >>> off) & ((1 << take) - 1)) * 2 ** got;
+        got += take;
+        pos += take;
+      }
+      out[i] = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    }
+  }
 }
 
 /** The bytes at..last (fewer than three) as one little-endian word. */

@@ -204,6 +204,42 @@ describe('integer runs', () => {
   });
 });
 
+describe('delta-of-delta runs', () => {
+  it('round-trip whatever the spread of their delta-of-deltas (every packed width, fused or not), scaled', () => {
+    const run = fc
+      .tuple(
+        fc.constantFrom(0, 1, 3, 7, 100, 2 ** 20),
+        fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+        fc.integer({ min: -1000, max: 1000 }),
+        fc.integer({ min: 0, max: 400 }),
+      )
+      .chain(([k, x0, d0, n]) =>
+        fc.array(fc.integer({ min: -k, max: k }), { minLength: n, maxLength: n }).map((dd) => {
+          const xs = [x0];
+          let d = d0;
+          for (const r of dd) {
+            d += r;
+            xs.push(xs[xs.length - 1] + d);
+          }
+          return xs;
+        }),
+      );
+    fc.assert(
+      fc.property(run, fc.constantFrom(1, 1000), (xs, div) => {
+        const w = new ByteWriter();
+        encodeInts(w, xs, 0, xs.length);
+        const out = new Float64Array(xs.length);
+        decodeInts(new ByteReader(w.finish()), xs.length, out, 0, div);
+        assert.deepEqual(
+          Array.from(out),
+          xs.map((x) => x / div),
+        );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
 describe('bit-packed residuals', () => {
   it('round-trips groups of every width, up to 53 bits, and rejects a truncated run', () => {
     // runs whose values all fit a given number of bits, so every group width occurs

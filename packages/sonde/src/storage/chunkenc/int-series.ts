@@ -7,7 +7,7 @@
 // bit-packed ones (bit-pack.ts: the first `order` values still as varints),
 // chosen when that is smaller. Runs written before packing existed only hold
 // orders 0-2 and read as they always did.
-import { GROUP, packedSize, readPacked, writePacked } from './bit-pack.js';
+import { GROUP, dod, packedSize, readPacked, readPackedDod, writePacked } from './bit-pack.js';
 import { type ByteReader, type ByteWriter, uvarintSize, zigzag } from './varint.js';
 
 const PACKED = 3;
@@ -230,6 +230,7 @@ function readOrder2(
   return p;
 }
 
+/** Residuals of a packed run (orders 0 and 1), one group of them for order 2. */
 let rScratch = new Float64Array(256);
 
 /** A bit-packed run: the first `order` values as varints, the other residuals packed. */
@@ -263,20 +264,19 @@ function readPackedRun(
     out[at + k] = x / div;
   }
   const m = n - heads;
+  const base = at + heads;
+  if (order === 2) {
+    dod.x = x;
+    dod.d = d;
+    return readPackedDod(b, p, end, m, out, base, div, rScratch);
+  }
   if (rScratch.length < m) rScratch = new Float64Array(m * 2);
   const rs = rScratch;
   p = readPacked(b, p, end, m, rs);
-  const base = at + heads;
   if (order === 0) for (let i = 0; i < m; i++) out[base + i] = rs[i] / div;
   else if (order === 1) {
     for (let i = 0; i < m; i++) {
       x += rs[i];
-      out[base + i] = x / div;
-    }
-  } else {
-    for (let i = 0; i < m; i++) {
-      d += rs[i];
-      x += d;
       out[base + i] = x / div;
     }
   }
