@@ -10,6 +10,7 @@ describe("sonde's own metrics", () => {
       writers: [],
       queries: () => ({ running: 3, waiting: 1, max: 20 }),
       head: () => ({ series: 7, sampleBytes: 4096 }),
+      live: () => ({ streams: 2, queries: 1 }),
     });
     self.limited('decompressed_body');
     self.limited('query_concurrency');
@@ -22,5 +23,7 @@ describe("sonde's own metrics", () => {
     assert.match(body, /^sonde_queries_concurrent_max 20$/m);
     assert.match(body, /^sonde_storage_head_series 7$/m);
     assert.match(body, /^sonde_storage_head_sample_bytes 4096$/m);
+    assert.match(body, /^sonde_live_streams 2$/m);
+    assert.match(body, /^sonde_storage_series 0$/m);
   });
 });

@@ -42,30 +42,27 @@ export function createSelfMetrics(sources: SelfMetricSources): SelfMetrics {
     labelNames: ['limit'],
     registers: [registry],
   });
-  new Gauge({
-    name: 'sonde_storage_series',
-    help: 'Series in the store.',
-    registers: [registry],
-    collect() {
-      this.set(sources.storage.stats().series);
-    },
-  });
-  new Gauge({
-    name: 'sonde_storage_samples_appended',
-    help: 'Samples appended to the store since start.',
-    registers: [registry],
-    collect() {
-      this.set(sources.storage.stats().samplesAppended);
-    },
-  });
-  new Gauge({
-    name: 'sonde_storage_bytes_on_disk',
-    help: 'Bytes the store takes on disk, all tiers.',
-    registers: [registry],
-    collect() {
-      this.set(sources.storage.stats().bytesOnDisk);
-    },
-  });
+  /** A gauge read when scraped. */
+  const observed = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  observed('sonde_storage_series', 'Series in the store.', () => sources.storage.stats().series);
+  observed(
+    'sonde_storage_samples_appended',
+    'Samples appended to the store since start.',
+    () => sources.storage.stats().samplesAppended,
+  );
+  observed(
+    'sonde_storage_bytes_on_disk',
+    'Bytes the store takes on disk, all tiers.',
+    () => sources.storage.stats().bytesOnDisk,
+  );
   const remote = (name: string, help: string, pick: (w: ReturnType<RemoteWriter['stats']>) => number) =>
     new Gauge({
       name,
@@ -95,55 +92,29 @@ export function createSelfMetrics(sources: SelfMetricSources): SelfMetrics {
     (s) => s.samplesDroppedQueueFull,
   );
   remote('sonde_remote_write_queue_bytes', 'Bytes waiting in the durable queue.', (s) => s.queuedBytes);
-  if (sources.head) {
-    const head = sources.head;
-    new Gauge({
-      name: 'sonde_storage_head_series',
-      help: 'Series in the in-memory head of the store.',
-      registers: [registry],
-      collect() {
-        this.set(head().series);
-      },
-    });
-    new Gauge({
-      name: 'sonde_storage_head_sample_bytes',
-      help: 'Bytes of samples the head holds in memory until they are cut into blocks.',
-      registers: [registry],
-      collect() {
-        this.set(head().sampleBytes);
-      },
-    });
-  }
-  if (sources.queries) {
-    const queries = sources.queries;
-    const gauge = (name: string, help: string, pick: (q: ReturnType<typeof queries>) => number) =>
-      new Gauge({
-        name,
-        help,
-        registers: [registry],
-        collect() {
-          this.set(pick(queries()));
-        },
-      });
-    gauge('sonde_queries_running', 'Queries of the query API evaluating now.', (q) => q.running);
-    gauge('sonde_queries_waiting', 'Queries of the query API waiting for a slot.', (q) => q.waiting);
-    gauge(
-      'sonde_queries_concurrent_max',
-      'The concurrent-query limit (query.max_concurrency).',
-      (q) => q.max,
+  const { head, queries, live } = sources;
+  if (head) {
+    observed('sonde_storage_head_series', 'Series in the in-memory head of the store.', () => head().series);
+    observed(
+      'sonde_storage_head_sample_bytes',
+      'Bytes of samples the head holds in memory until they are cut into blocks.',
+      () => head().sampleBytes,
     );
   }
-  if (sources.live) {
-    const live = sources.live;
-    new Gauge({
-      name: 'sonde_live_streams',
-      help: 'Open live dashboard streams.',
-      registers: [registry],
-      collect() {
-        this.set(live().streams);
-      },
-    });
+  if (queries) {
+    observed('sonde_queries_running', 'Queries of the query API evaluating now.', () => queries().running);
+    observed(
+      'sonde_queries_waiting',
+      'Queries of the query API waiting for a slot.',
+      () => queries().waiting,
+    );
+    observed(
+      'sonde_queries_concurrent_max',
+      'The concurrent-query limit (query.max_concurrency).',
+      () => queries().max,
+    );
   }
+  if (live) observed('sonde_live_streams', 'Open live dashboard streams.', () => live().streams);
   return {
     async render() {
       const text = await registry.metrics();

@@ -29,8 +29,8 @@ function pem(dir: string, name: string): Pem {
   return { certFile, keyFile, cert: readFileSync(certFile), key: readFileSync(keyFile) };
 }
 
-/** A self-signed certificate for 127.0.0.1 with CN=name, written to dir/name.crt and dir/name.key. */
-export function selfSigned(dir: string, name: string): Pem {
+/** A self-signed certificate with these X.509 extensions, written to dir/name.crt and dir/name.key. */
+function selfSignedWith(dir: string, name: string, subject: string, extensions: string[]): Pem {
   openssl([
     'req',
     '-x509',
@@ -38,15 +38,19 @@ export function selfSigned(dir: string, name: string): Pem {
     '-days',
     '2',
     '-subj',
-    `/CN=${name}`,
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
+    subject,
+    ...extensions.flatMap((e) => ['-addext', e]),
     '-keyout',
     join(dir, `${name}.key`),
     '-out',
     join(dir, `${name}.crt`),
   ]);
   return pem(dir, name);
+}
+
+/** A self-signed certificate for 127.0.0.1 with CN=name, written to dir/name.crt and dir/name.key. */
+export function selfSigned(dir: string, name: string): Pem {
+  return selfSignedWith(dir, name, `/CN=${name}`, ['subjectAltName=IP:127.0.0.1']);
 }
 
 /** A certificate for CN=name signed by `ca`: a server certificate for 127.0.0.1, or a client one. */
@@ -82,24 +86,10 @@ function issue(dir: string, ca: Pem, name: string, use: 'server' | 'client'): Pe
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, all in `dir`. */
 export function testPki(dir: string): { ca: Pem; server: Pem; client: Pem } {
-  openssl([
-    'req',
-    '-x509',
-    ...KEY,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=sonde test CA',
-    '-addext',
+  const ca = selfSignedWith(dir, 'ca', '/CN=sonde test CA', [
     'basicConstraints=critical,CA:TRUE',
-    '-addext',
     'keyUsage=critical,keyCertSign',
-    '-keyout',
-    join(dir, 'ca.key'),
-    '-out',
-    join(dir, 'ca.crt'),
   ]);
-  const ca = pem(dir, 'ca');
   return { ca, server: issue(dir, ca, 'server', 'server'), client: issue(dir, ca, 'client', 'client') };
 }
 
