@@ -1,5 +1,5 @@
 // Shared by the scrape tests: a local HTTP target whose answer the test sets,
-// and reading series back out of a MemoryStorage.
+// and reading series back out of a store.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import pino from 'pino';
 import { scrapeConfigSchema } from '../src/config/schema.js';
@@ -7,8 +7,7 @@ import { HttpClient } from '../src/scrape/http-client.js';
 import { ScrapeLoop } from '../src/scrape/loop.js';
 import { populateTargets, resolveScrapeConfig } from '../src/scrape/targets.js';
 import { isStaleNaN } from '../src/storage/labels.js';
-import type { MemoryStorage } from '../src/storage/memory.js';
-import type { Labels, Matcher } from '../src/storage/types.js';
+import type { Labels, Matcher, Storage } from '../src/storage/types.js';
 
 export const silent = pino({ level: 'silent' });
 
@@ -51,7 +50,7 @@ export async function startTarget(handler: Handler): Promise<Target> {
 
 /** A scrape loop for the first target of a config, driven by the test with scrapeOnce(). */
 export function loopFor(
-  storage: MemoryStorage,
+  storage: Storage,
   config: Record<string, unknown>,
   now: () => number,
 ): { loop: ScrapeLoop; client: HttpClient } {
@@ -84,7 +83,7 @@ export interface Point {
 }
 
 /** Every series matching, as sorted label sets with their points. */
-export function read(storage: MemoryStorage, matchers: Matcher[]): { labels: Labels; points: Point[] }[] {
+export function read(storage: Storage, matchers: Matcher[]): { labels: Labels; points: Point[] }[] {
   const q = storage.querier();
   const out = [...q.select(matchers, -Infinity, Infinity)].map((s) => ({
     labels: s.labels,

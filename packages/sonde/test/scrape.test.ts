@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { scrapeConfigSchema } from '../src/config/schema.js';
+import { openStorage } from '../src/storage/db.js';
 import { MemoryStorage } from '../src/storage/memory.js';
 import { byName, loopFor, read, startTarget, type Target, text } from './scrape-support.js';
 import { selfSigned } from './support/tls.js';
@@ -246,6 +247,50 @@ describe('scrape: a local target', () => {
       [3, 0, 0, 1],
     );
     assert.equal(loop.lastError, '');
+  });
+
+  it('into the embedded store: one series each across OpenMetrics and text scrapes, and a deleted series comes back', async () => {
+    const om = (v: number) => `# TYPE a gauge\na{k="x"} ${v}\nb ${v}\n# EOF\n`;
+    const t = await target(om(1), 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+    const dir = await mkdtemp(join(tmpdir(), 'sonde-scrape-'));
+    const storage = await openStorage({ dir, maintenanceIntervalMs: 0 });
+    try {
+      const c = clock(Date.now() - 60_000);
+      const t0 = c.t;
+      const { loop, client } = loopFor(storage, { static_configs: [{ targets: [t.address] }] }, c.now);
+      await loop.scrapeOnce();
+      t.handler = text(om(2), 'application/openmetrics-text; version=1.0.0; charset=utf-8');
+      c.t += 1000;
+      await loop.scrapeOnce();
+      t.handler = text('a{k="x"} 3\n');
+      c.t += 1000;
+      await loop.scrapeOnce();
+      assert.equal(await storage.deleteSeries(byName('a')), 1);
+      t.handler = text('a{k="x"} 4\nb 4\n');
+      c.t += 1000;
+      await loop.scrapeOnce();
+      client.close();
+      assert.equal(loop.lastError, '');
+      assert.deepEqual(read(storage, byName('a')), [
+        {
+          labels: { __name__: 'a', instance: t.address, job: 'test', k: 'x' },
+          points: [{ t: t0 + 3000, v: 4 }],
+        },
+      ]);
+      assert.deepEqual(read(storage, byName('b'))[0].points, [
+        { t: t0, v: 1 },
+        { t: t0 + 1000, v: 2 },
+        { t: t0 + 2000, v: 'stale' },
+        { t: t0 + 3000, v: 4 },
+      ]);
+      assert.deepEqual(
+        read(storage, byName('scrape_series_added'))[0].points.map((p) => p.v),
+        [2, 0, 0, 1],
+      );
+    } finally {
+      await storage.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports HTTP errors, parse errors and timeouts as up=0 with the reason', async () => {

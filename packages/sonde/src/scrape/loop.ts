@@ -5,6 +5,7 @@
 // markers for every series the previous scrape had and this one does not.
 import type { Logger } from 'pino';
 import { TextParser, type TextFormat, type TextSampleSink } from '../ingest/text-parser.js';
+import type { SeriesEntry } from '../ingest/series-entry.js';
 import { utf8Text } from '../ingest/utf8.js';
 import { STALE_NAN } from '../storage/labels.js';
 import type { Appender, Labels, Storage } from '../storage/types.js';
@@ -89,9 +90,11 @@ export class ScrapeLoop {
   private series = new SeriesCache();
   private readonly reportLabels: Labels[];
   private promParser: TextParser | undefined;
+  private labelCache = new Map<string, SeriesEntry>();
   private readonly sink: TextSampleSink;
   private scrapeState: {
     app: Appender;
+    appendRef: Appender['appendRef'];
     t: number;
     total: number;
     added: number;
@@ -196,6 +199,7 @@ export class ScrapeLoop {
     const app = o.storage.appender();
     const state = {
       app,
+      appendRef: app.appendRef?.bind(app),
       t,
       total: 0,
       added: 0,
@@ -260,18 +264,19 @@ export class ScrapeLoop {
     const format: TextFormat = contentType.startsWith('application/openmetrics-text')
       ? 'openmetrics'
       : 'prometheus';
-    if (format === 'openmetrics') {
-      // An OpenMetrics parser ends at `# EOF`, so each scrape gets its own,
-      // and label objects are new each time.
+    // Parsers share one series text → labels cache kept across scrapes, so the
+    // same series is the same labels object each time and the relabeling cache
+    // hits. Churning targets would grow it: then both start over.
+    if (this.series.scrapedEntries > 4 * (this.series.size + 1000)) {
       this.series.forgetScraped();
-      return new TextParser(format, this.sink);
+      this.labelCache = new Map();
+      this.promParser = undefined;
     }
-    // The Prometheus-format parser is reused: it hands out the same labels
-    // object for the same series text, so the relabeling cache hits.
-    if (!this.promParser || this.series.scrapedEntries > 4 * (this.series.size + 1000)) {
-      this.series.forgetScraped();
-      this.promParser = new TextParser('prometheus', this.sink);
-    }
+    const options = { labelCache: this.labelCache };
+    // An OpenMetrics parser ends at `# EOF`, so each scrape gets its own.
+    if (format === 'openmetrics') return new TextParser(format, this.sink, options);
+    // The Prometheus-format parser is reused (its metadata accumulates).
+    this.promParser ??= new TextParser('prometheus', this.sink, options);
     return this.promParser;
   }
 
@@ -289,7 +294,12 @@ export class ScrapeLoop {
       return;
     }
     const explicit = this.o.honorTimestamps && !Number.isNaN(ts);
-    s.app.append(e.labels, explicit ? ts : s.t, value);
+    if (s.appendRef) {
+      // the store's handle skips its label lookup; one from another storage (a loop inherited) is not used
+      const storage = this.o.storage;
+      e.ref = s.appendRef(e.refOf === storage ? e.ref : null, e.labels, explicit ? ts : s.t, value);
+      e.refOf = storage;
+    } else s.app.append(e.labels, explicit ? ts : s.t, value);
     s.added++;
     if (this.series.see(e, explicit)) s.seriesAdded++;
   }

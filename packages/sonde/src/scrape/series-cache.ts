@@ -4,7 +4,7 @@
 // the hot path does one identity-keyed lookup per sample, and staleness and
 // scrape_series_added fall out of comparing numbers.
 import { labelsKey } from '../storage/labels.js';
-import type { Labels } from '../storage/types.js';
+import type { Labels, SeriesRef } from '../storage/types.js';
 
 export interface TrackedSeries {
   readonly labels: Labels;
@@ -15,6 +15,9 @@ export interface TrackedSeries {
   okIter: number;
   /** Its last sample carried its own timestamp: no stale markers then (as Prometheus). */
   explicit: boolean;
+  /** The store's handle for it (Appender.appendRef) and the storage that gave it. */
+  ref: SeriesRef | null;
+  refOf: object | null;
 }
 
 export class SeriesCache {
@@ -59,7 +62,7 @@ export class SeriesCache {
     const key = labelsKey(labels);
     let s = this.byKey.get(key);
     if (s === undefined) {
-      s = { labels, key, seenIter: 0, okIter: -1, explicit: false };
+      s = { labels, key, seenIter: 0, okIter: -1, explicit: false, ref: null, refOf: null };
       this.byKey.set(key, s);
     }
     this.byScraped.set(scraped, s);
