@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openStorage } from './db.js';
+import { STALE_NAN, STALE_NAN_BITS_HI, STALE_NAN_BITS_LO, isStaleNaN } from './labels.js';
 import type { Labels, Storage } from './types.js';
 import { ByteReader, ByteWriter, REC_SERIES, readLabels, seriesRecord } from './wal-records.js';
 
@@ -51,6 +52,41 @@ describe('embedded appender', () => {
     // labels that cannot be stored: no handle, counted invalid
     assert.equal(app.appendRef(null, { job: 'no name' }, t0, 1), null);
     assert.equal((await app.commit()).invalid, 1);
+    await store.close();
+  });
+
+  it('inserts out-of-order samples in place, stale markers bit-exact, and finds duplicates among them', async () => {
+    const store = await openStorage({ dir: await dir(), maintenanceIntervalMs: 0 });
+    const t0 = Date.now() - 60_000;
+    const labels = { __name__: 'ooo' };
+    const app = store.appender();
+    for (const dt of [0, 10_000]) app.append(labels, t0 + dt, dt);
+    await app.commit();
+    for (const [dt, v] of [
+      [5000, STALE_NAN],
+      [2000, 2],
+      [7000, 7],
+      [-1000, -1],
+    ] as const)
+      app.append(labels, t0 + dt, v);
+    assert.equal((await app.commit()).accepted, 4);
+    app.append(labels, t0 + 7000, 7);
+    app.append(labels, t0 + 2000, 3);
+    const again = await app.commit();
+    assert.deepEqual([again.accepted, again.duplicate], [0, 1]);
+    const [s] = read(store, 'ooo');
+    assert.deepEqual(
+      s.t.map((t) => t - t0),
+      [-1000, 0, 2000, 5000, 7000, 10_000],
+    );
+    assert.deepEqual([s.v[0], s.v[1], s.v[2], s.v[4], s.v[5]], [-1, 0, 2, 7, 10_000]);
+    assert.ok(isStaleNaN(s.v[3]));
+    // the stored bits, read without passing through a JS number
+    const q = store.querier();
+    const [raw] = [...q.select([{ type: '=', name: '__name__', value: 'ooo' }], 0, 1e15)];
+    q.close();
+    const words = new Uint32Array(raw.v.buffer, raw.v.byteOffset, raw.v.length * 2);
+    assert.deepEqual([words[7] & ~0x00080000, words[6]], [STALE_NAN_BITS_HI, STALE_NAN_BITS_LO]);
     await store.close();
   });
 

@@ -265,29 +265,29 @@ export class Head {
 
 /** The raw bits of the sample at exactly t, if the head has one. */
 function findSample(s: MemSeries, t: number): [number, number] | null {
-  const probe = (run: Samples, n: number): [number, number] | null => {
-    const i = lowerBound(run.t, n, t);
-    if (i < n && run.t[i] === t) {
-      const w = wordsOf(run.v);
-      return [w[2 * i + 1], w[2 * i]];
-    }
-    return null;
-  };
+  // on the commit path for every out-of-order sample: values are looked at only on a hit
   if (s.n > 0 && t >= s.t[0]) {
-    const hit = probe({ t: s.t, v: s.v }, s.n);
-    if (hit) return hit;
+    const i = lowerBound(s.t, s.n, t);
+    if (i < s.n && s.t[i] === t) return bitsAt(s.v, i);
   }
-  if (s.ooo) {
-    const hit = probe(s.ooo, s.ooo.t.length);
-    if (hit) return hit;
+  const ooo = s.ooo;
+  if (ooo) {
+    const i = lowerBound(ooo.t, ooo.t.length, t);
+    if (i < ooo.t.length && ooo.t[i] === t) return bitsAt(ooo.v, i);
   }
   for (const c of s.chunks) {
     if (t < c.minT || t > c.maxT) continue;
     const run = { t: new Float64Array(c.n), v: new Float64Array(c.n) };
     decodeChunk(c, run.t, run.v, 0);
-    return probe(run, c.n);
+    const i = lowerBound(run.t, c.n, t);
+    return i < c.n && run.t[i] === t ? bitsAt(run.v, i) : null;
   }
   return null;
+}
+
+function bitsAt(v: Float64Array, i: number): [number, number] {
+  const w = wordsOf(v);
+  return [w[2 * i + 1], w[2 * i]];
 }
 
 /** Replaces a series' float head data with sorted samples: sealed chunks plus an open remainder. */

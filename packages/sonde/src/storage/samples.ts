@@ -141,23 +141,29 @@ export function viewHistograms(
 
 /** Inserts one sample into a sorted run, returning a new run (copy-on-write). */
 export function insertSample(run: Samples | null, t: number, hi: number, lo: number): Samples {
+  // on the commit path for every out-of-order sample: two allocations, byte copies only
+  // (set and copyWithin between Float64Arrays copy bytes, so NaN payloads are kept)
   const n = run ? run.t.length : 0;
   const at = run ? lowerBound(run.t, n, t) : 0;
   const nt = new Float64Array(n + 1);
   const nv = new Float64Array(n + 1);
-  const w = wordsOf(nv);
   if (run) {
-    nt.set(run.t.subarray(0, at));
-    nt.set(run.t.subarray(at), at + 1);
-    const rw = wordsOf(run.v);
-    w.set(rw.subarray(0, at * 2));
-    w.set(rw.subarray(at * 2), at * 2 + 2);
+    nt.set(run.t);
+    nv.set(run.v);
+    if (at < n) {
+      nt.copyWithin(at + 1, at, n);
+      nv.copyWithin(at + 1, at, n);
+    }
   }
   nt[at] = t;
-  w[2 * at] = lo;
-  w[2 * at + 1] = hi;
+  ONE_WORDS[0] = lo;
+  ONE_WORDS[1] = hi;
+  nv.set(ONE_VALUE, at);
   return { t: nt, v: nv };
 }
+
+const ONE_VALUE = new Float64Array(1);
+const ONE_WORDS = wordsOf(ONE_VALUE);
 
 /** The samples outside [mint, maxt]. */
 export function mergeOutside(run: Samples, mint: number, maxt: number): Samples {
