@@ -5,6 +5,9 @@
 //   regex:     count by (svc) (bench_paths{path=~"/api/(v1|v2)/.*"}) over 10,000 series, instant
 // Prometheus gets the data by promtool backfill and is asked over HTTP; sonde evaluates
 // in process over MemoryStorage and serialises the same JSON. Target (issue #5): within 2×.
+// Then the event loop during heavy range queries: how late a 10 ms timer fires
+// while the query runs (its longest stall, and p99).
+// BENCH_PARTS=latency,eventloop picks parts (both by default; eventloop needs no Prometheus).
 import { type WriteStream, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -17,6 +20,7 @@ import { promQuery, startPrometheusWith } from '../packages/sonde/test/promql-di
 const DAY = 86_400_000;
 const END = 1_700_000_000_000 - (1_700_000_000_000 % DAY);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'latency,eventloop').split(','));
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -178,7 +182,63 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+const HEAVY: Case[] = [
+  {
+    name: 'rate, 1k series, 24h @15s',
+    query: 'sum by (job) (rate(bench_requests_total[5m]))',
+    range: { start: END - DAY, end: END, step: 15_000 },
+  },
+  {
+    name: 'quantile_over_time 1h, 1k series, 24h @60s',
+    query: 'quantile_over_time(0.9, bench_requests_total[1h])',
+    range: { start: END - DAY, end: END, step: 60_000 },
+  },
+];
+
+/** Runs each heavy query while a 10 ms timer watches the event loop: how late it fires. */
+async function eventLoop(engine: ReturnType<typeof createQueryEngine>): Promise<void> {
+  console.log("\nevent loop while a heavy range query runs (median of 3 runs; a 10 ms timer's lateness)");
+  console.log('query                                          query ms  longest stall ms  p99 late ms');
+  for (const c of HEAVY) {
+    const rows: number[][] = [];
+    for (let run = 0; run < 4; run++) {
+      const late: number[] = [];
+      let stop = false;
+      const timer = (async () => {
+        let last = performance.now();
+        while (!stop) {
+          await new Promise((r) => setTimeout(r, 10));
+          const now = performance.now();
+          late.push(Math.max(0, now - last - 10));
+          last = now;
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 30));
+      late.length = 0;
+      const t = performance.now();
+      await engine.range(c.query, c.range!.start, c.range!.end, c.range!.step);
+      const ms = performance.now() - t;
+      await new Promise((r) => setTimeout(r, 15)); // the timer's late firing lands
+      stop = true;
+      await timer;
+      const sorted = [...late].sort((x, y) => x - y);
+      const p99 = sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? 0;
+      if (run > 0) rows.push([ms, sorted[sorted.length - 1] ?? 0, p99]);
+    }
+    const med = (i: number) => median(rows.map((r) => r[i]));
+    console.log(
+      `${c.name.padEnd(45)}  ${med(0).toFixed(0).padStart(8)}  ${med(1).toFixed(1).padStart(16)}  ${med(2).toFixed(1).padStart(11)}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  if (!PARTS.has('latency')) {
+    const storage = new MemoryStorage();
+    await loadSonde(storage);
+    await eventLoop(createQueryEngine(storage));
+    return;
+  }
   const t0 = performance.now();
   const prom = await startPrometheusWith(writeOpenMetrics);
   console.log(`prometheus: backfilled and ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -236,6 +296,7 @@ async function main(): Promise<void> {
     console.log(`\nmedian of ${RUNS} runs (ratio = sonde / prometheus; target <= 2)`);
     console.log(line(head));
     for (const r of rows) console.log(line(r));
+    if (PARTS.has('eventloop')) await eventLoop(engine);
   } finally {
     await prom.stop();
   }

@@ -30,6 +30,38 @@ describe('PromQL engine', () => {
     assert.equal(ok.type, 'vector');
   });
 
+  it('yields the event loop between slices of a heavy range query, and can be cancelled there', async () => {
+    const data = await store(20, 400);
+    // One-step slices, as a heavy query gets: other work runs while it evaluates.
+    const sliced = createQueryEngine(data, {
+      slices: { firstSteps: 1, sliceMs: 0, finishWithinMs: 0, finishFirstWithinMs: 0 },
+    });
+    let done = false;
+    let turns = 0;
+    const spin = () => {
+      turns++;
+      if (!done) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const query = 'sum by (k) (rate(m[5m])) * on(k) group_left max_over_time(m[10m:1m])';
+    const a = await sliced.range(query, 0, 5_000_000, 60_000);
+    done = true;
+    assert.ok(turns > 10, `the loop turned ${turns} times during the query`);
+    // The same answer as one evaluation of the whole range.
+    const whole = createQueryEngine(data, {
+      slices: { firstSteps: 1e9, sliceMs: 1e9, finishWithinMs: 1e9, finishFirstWithinMs: 1e9 },
+    });
+    assert.deepEqual(a, await whole.range(query, 0, 5_000_000, 60_000));
+    // An abort while it is yielded stops it.
+    const ac = new AbortController();
+    setImmediate(() => ac.abort());
+    await rejectsWith(
+      sliced.range('sum(rate(m[5m]))', 0, 5_000_000, 15_000, { signal: ac.signal }),
+      'canceled',
+      /canceled/,
+    );
+  });
+
   it('times out a slow query and honours an abort signal', async () => {
     const engine = createQueryEngine(await store(200, 400));
     await rejectsWith(

@@ -6,10 +6,12 @@ import { toSample } from './eval/histogram.js';
 import { Evaluator } from './eval/evaluator.js';
 import { QueryContext } from './eval/context.js';
 import { keyOf } from './eval/labels.js';
+import { preread } from './eval/preread.js';
 import type { EvalValue } from './eval/values.js';
 import './functions/index.js';
 import { type Expr, TYPE_NAME, unwrapParens } from './parser/ast.js';
 import { parseExpr, typeOf } from './parser/parse.js';
+import { DEFAULT_SLICES, SliceMerger, type SlicePlan, SliceSizer, yieldToLoop } from './range-slices.js';
 import {
   type InstantSample,
   QueryError,
@@ -30,6 +32,8 @@ export interface EngineOptions {
   readonly subqueryStepMs?: number;
   /** Most points per series a range query may return (default 11,000, as Prometheus). */
   readonly maxPointsPerSeries?: number;
+  /** How range queries are cut into slices of steps with the event loop yielded between them. */
+  readonly slices?: SlicePlan;
 }
 
 /** Engine options from the `query` config section (durations as "5m"). */
@@ -56,6 +60,7 @@ const DEFAULTS = {
   timeoutMs: 120_000,
   subqueryStepMs: 60_000,
   maxPointsPerSeries: 11_000,
+  slices: DEFAULT_SLICES,
 };
 
 /** Whether the instant result keeps the order evaluation gave it. */
@@ -77,12 +82,12 @@ function sortByLabels<T extends { labels: Readonly<Record<string, string>> }>(it
 export function createQueryEngine(storage: Storage, opts: EngineOptions = {}): PromQLEngine {
   const cfg = { ...DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
 
-  const run = <T>(
+  const run = async <T>(
     start: number,
     end: number,
     o: QueryOptions | undefined,
-    fn: (ctx: QueryContext) => T,
-  ): T => {
+    fn: (ctx: QueryContext) => T | Promise<T>,
+  ): Promise<T> => {
     const querier = storage.querier();
     try {
       const ctx = new QueryContext(
@@ -98,7 +103,7 @@ export function createQueryEngine(storage: Storage, opts: EngineOptions = {}): P
         end,
       );
       ctx.checkNow();
-      return fn(ctx);
+      return await fn(ctx);
     } catch (err) {
       if (err instanceof QueryError) throw err;
       if (
@@ -169,10 +174,36 @@ export function createQueryEngine(storage: Storage, opts: EngineOptions = {}): P
           `invalid expression type "${TYPE_NAME[type]}" for range query, must be Scalar or instant Vector`,
           'bad_data',
         );
-      return run(start, end, o, (ctx) => {
-        const ev = new Evaluator(ctx, start, end, step);
-        const val = ev.eval(ast);
-        return toMatrix(val, ev);
+      return run(start, end, o, async (ctx) => {
+        const whole = new Evaluator(ctx, start, end, step);
+        const steps = whole.steps;
+        let size = Math.min(steps, cfg.slices.firstSteps);
+        if (size === steps) return toMatrix(whole.eval(ast), whole);
+        // A slice of steps at a time, yielding between slices when the query is heavy.
+        ctx.slices = { start, end, from: start, to: end, readMs: 0, cache: new Map() };
+        await preread(ast, ctx, cfg.slices.sliceMs);
+        const merged = new SliceMerger(steps);
+        const sizer = new SliceSizer(cfg.slices);
+        for (let done = 0; done < steps; ) {
+          const from = start + done * step;
+          const to = from + (size - 1) * step;
+          ctx.slices.from = from;
+          ctx.slices.to = to;
+          const t0 = performance.now();
+          const read0 = ctx.slices.readMs;
+          merged.add(new Evaluator(ctx, from, to, step).eval(ast), done);
+          done += size;
+          if (done >= steps) break;
+          const elapsed = performance.now() - t0;
+          // The store is read once, in the first slices: not a cost of each slice.
+          const next = sizer.next(elapsed - (ctx.slices.readMs - read0), size, steps - done);
+          if (next < steps - done || elapsed > cfg.slices.sliceMs) {
+            await yieldToLoop();
+            ctx.checkNow();
+          }
+          size = next;
+        }
+        return toMatrix(merged.result(), whole);
       });
     },
   };

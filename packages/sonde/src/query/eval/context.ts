@@ -2,6 +2,7 @@
 // snapshot it reads, its limits, and the counters that enforce them.
 import type { Querier } from '../../storage/types.js';
 import { QueryError } from '../types.js';
+import type { RawSeries } from './values.js';
 
 export interface QueryLimits {
   readonly lookbackDeltaMs: number;
@@ -13,9 +14,24 @@ export interface QueryLimits {
   readonly subqueryStepMs: number;
 }
 
+/** A range query evaluated in slices of steps (see range-slices.ts). */
+export interface SliceState {
+  /** The whole range, and the slice being evaluated (ms). */
+  readonly start: number;
+  readonly end: number;
+  from: number;
+  to: number;
+  /** Time spent reading the store for the whole range (ms): not a cost of the slice that did it. */
+  readMs: number;
+  /** Selections read for the whole range, by matchers, trimmed to each slice's windows. */
+  readonly cache: Map<string, { mint: number; maxt: number; series: RawSeries[] }>;
+}
+
 export class QueryContext {
   samples = 0;
   private checks = 0;
+  /** Set while a range query is evaluated a slice of steps at a time. */
+  slices: SliceState | null = null;
   constructor(
     readonly querier: Querier,
     readonly limits: QueryLimits,

@@ -1,7 +1,9 @@
 // Selectors: instant-vector selectors with lookback and staleness, range
 // selectors, and subqueries. Each reads the store once for all steps.
 import { STALE_NAN_BITS_HI } from '../../storage/labels.js';
-import type { Matcher } from '../../storage/types.js';
+import type { Matcher, SeriesData } from '../../storage/types.js';
+import { yieldToLoop } from '../range-slices.js';
+import type { QueryContext } from './context.js';
 import type { MatrixSelector, Subquery, VectorSelector } from '../parser/ast.js';
 import { re2ForStore } from '../parser/regex.js';
 import { Evaluator } from './evaluator.js';
@@ -19,6 +21,62 @@ function staleBits(v: number): boolean {
   return (u32[HI] & ~0x00080000) === STALE_NAN_BITS_HI && u32[1 - HI] === 2;
 }
 
+/** First index of the sorted t with t[i] >= x (or > x with `after`). */
+function bound(t: Float64Array, x: number, after: boolean): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t[mid] < x || (after && t[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * selectSeries for a slice of a sliced range query: the store is read once,
+ * for the window this selector needs over the whole range (the slice's window
+ * moved by the slice's place in the range), and each slice gets views of it
+ * trimmed to its own window: the same samples a read of that window gives.
+ */
+function selectSlice(ev: Evaluator, matchers: readonly Matcher[], mint: number, maxt: number): RawSeries[] {
+  const sl = ev.q.slices!;
+  const key = selectionKey(matchers);
+  let cached = sl.cache.get(key);
+  if (!cached || mint < cached.mint || maxt > cached.maxt) {
+    const fullMint = mint - (sl.from - sl.start);
+    const fullMaxt = maxt + (sl.end - sl.to);
+    const t0 = performance.now();
+    const read = readSeries(ev.q, matchers, fullMint, fullMaxt);
+    sl.readMs += performance.now() - t0;
+    // Counted once, when read, as an unsliced evaluation counts it.
+    ev.q.account(read.samples);
+    cached = { mint: fullMint, maxt: fullMaxt, series: read.series };
+    sl.cache.set(key, cached);
+  }
+  const out: RawSeries[] = [];
+  for (const s of cached.series) {
+    const lo = bound(s.t, mint, false);
+    const hi = bound(s.t, maxt, true);
+    let hlo = 0;
+    let hhi = 0;
+    if (s.ht) {
+      hlo = bound(s.ht, mint, false);
+      hhi = bound(s.ht, maxt, true);
+    }
+    if (hi === lo && hhi === hlo) continue;
+    const t = s.t.subarray(lo, hi);
+    const v = s.v.subarray(lo, hi);
+    out.push(
+      hhi > hlo
+        ? { labels: s.labels, key: s.key, t, v, ht: s.ht!.subarray(hlo, hhi), h: s.h!.slice(hlo, hhi) }
+        : { labels: s.labels, key: s.key, t, v },
+    );
+    ev.q.check();
+  }
+  return out;
+}
+
 /** Series matching the matchers with samples in [mint, maxt], in label order; counts the samples. */
 export function selectSeries(
   ev: Evaluator,
@@ -26,25 +84,77 @@ export function selectSeries(
   mint: number,
   maxt: number,
 ): RawSeries[] {
-  const storeMatchers = matchers.map((m) =>
+  if (ev.q.slices) return selectSlice(ev, matchers, mint, maxt);
+  const { series, samples } = readSeries(ev.q, matchers, mint, maxt);
+  ev.q.account(samples);
+  return series;
+}
+
+/** The key of a matcher set in the slices' cache. */
+export function selectionKey(matchers: readonly Matcher[]): string {
+  let key = '';
+  for (const m of matchers) key += `${m.type}\u0000${m.name}\u0000${m.value}\u0001`;
+  return key;
+}
+
+function storeMatchersOf(matchers: readonly Matcher[]): Matcher[] {
+  return matchers.map((m) =>
     m.type === '=~' || m.type === '!~' ? { ...m, value: re2ForStore(m.value) } : m,
   );
+}
+
+/** Keeps a series read from the store if it has samples; returns how many. */
+function keep(s: SeriesData, out: RawSeries[]): number {
+  const hn = s.ht?.length ?? 0;
+  if (s.t.length === 0 && hn === 0) return 0;
+  out.push(
+    hn > 0 ? { labels: s.labels, t: s.t, v: s.v, ht: s.ht, h: s.h } : { labels: s.labels, t: s.t, v: s.v },
+  );
+  return s.t.length + hn;
+}
+
+function inLabelOrder(out: RawSeries[]): RawSeries[] {
+  for (const s of out) keyOf(s);
+  return out.sort((a, b) => (a.key! < b.key! ? -1 : a.key! > b.key! ? 1 : 0));
+}
+
+/** Reads the store: series in label order (keyed), and how many samples they hold. */
+function readSeries(
+  q: QueryContext,
+  matchers: readonly Matcher[],
+  mint: number,
+  maxt: number,
+): { series: RawSeries[]; samples: number } {
   const out: RawSeries[] = [];
   let total = 0;
   // No step hint: PromQL needs raw samples; a coarser tier would change rate() and friends.
-  for (const s of ev.q.querier.select(storeMatchers, mint, maxt)) {
-    const hn = s.ht?.length ?? 0;
-    if (s.t.length === 0 && hn === 0) continue;
-    out.push(
-      hn > 0 ? { labels: s.labels, t: s.t, v: s.v, ht: s.ht, h: s.h } : { labels: s.labels, t: s.t, v: s.v },
-    );
-    total += s.t.length + hn;
-    ev.q.check();
+  for (const s of q.querier.select(storeMatchersOf(matchers), mint, maxt)) {
+    total += keep(s, out);
+    q.check();
   }
-  ev.q.account(total);
-  for (const s of out) keyOf(s);
-  out.sort((a, b) => (a.key! < b.key! ? -1 : a.key! > b.key! ? 1 : 0));
-  return out;
+  return { series: inLabelOrder(out), samples: total };
+}
+
+/** readSeries, yielding the event loop whenever `sliceMs` of reading has passed. */
+export async function readSeriesStepwise(
+  q: QueryContext,
+  matchers: readonly Matcher[],
+  mint: number,
+  maxt: number,
+  sliceMs: number,
+): Promise<{ series: RawSeries[]; samples: number }> {
+  const out: RawSeries[] = [];
+  let total = 0;
+  let since = performance.now();
+  for (const s of q.querier.select(storeMatchersOf(matchers), mint, maxt)) {
+    total += keep(s, out);
+    if (performance.now() - since > sliceMs) {
+      await yieldToLoop();
+      q.checkNow();
+      since = performance.now();
+    }
+  }
+  return { series: inLabelOrder(out), samples: total };
 }
 
 /**
