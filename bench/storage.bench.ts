@@ -5,9 +5,10 @@
 // with `promtool tsdb create-blocks-from openmetrics`. Then sonde alone:
 // append throughput, head memory per series, range reads, restart time.
 //
-// Default run: 1 hour of data and scaled-down read sets, then the full-size
-// restart (10,000 series, 100 million samples: several minutes).
-// SONDE_BENCH_FULL=1 runs the full day and the full-size read sets;
+// Default run: 1 hour of data for the density comparison, the full-size raw
+// read (1,000 series × 24 h at 1 s; SONDE_BENCH_READ_STEP_MS=30000 for a
+// quick one) and the full-size restart (10,000 series, 100 million samples):
+// several minutes. SONDE_BENCH_FULL=1 runs a full day for the density;
 // SONDE_BENCH_RESTART_SAMPLES=N sizes the restart store (SONDE_BENCH_RESTART=0
 // skips it, SONDE_BENCH_RESTART_PEER=0 skips Prometheus's side of it);
 // SONDE_BENCH_ONLY=head,reads,… runs only the parts named (density, head,
@@ -320,7 +321,7 @@ async function reads(): Promise<void> {
   console.log('\n# range reads and restart');
   const dir = join(OUT, 'reads');
   rmSync(dir, { recursive: true, force: true });
-  const step = FULL ? 1000 : 30_000;
+  const step = Number(process.env.SONDE_BENCH_READ_STEP_MS ?? 1000);
   const SERIES = 1000;
   const day = 86_400_000;
   const end = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
@@ -346,22 +347,31 @@ async function reads(): Promise<void> {
   await app.commit();
   await db.flush();
   for (let i = 0; i < 8; i++) await db.compact();
-  let q = db.querier();
-  let started = performance.now();
-  let cpuStarted = cpuMs();
+  // the first read runs the decoders cold (not yet compiled); later ones are what a dashboard sees
+  const times: [number, number][] = [];
   let got = 0;
-  for (const s of q.select([{ type: '=', name: '__name__', value: 'node_cpu_seconds_total' }], start, end)) {
-    got += s.t.length;
+  for (let rep = 0; rep < 3; rep++) {
+    const rq = db.querier();
+    const began = performance.now();
+    const cpuBegan = cpuMs();
+    got = 0;
+    for (const s of rq.select(
+      [{ type: '=', name: '__name__', value: 'node_cpu_seconds_total' }],
+      start,
+      end,
+    )) {
+      got += s.t.length;
+    }
+    times.push([performance.now() - began, cpuMs() - cpuBegan]);
+    rq.close();
   }
-  const rawMs = performance.now() - started;
-  const rawCpu = cpuMs() - cpuStarted;
-  q.close();
+  const best = times.slice(1).reduce((a, b) => (b[0] < a[0] ? b : a));
   row(
     `${SERIES} series × 24 h raw (${step / 1000} s step, ${got.toLocaleString('en')} samples)`,
-    `${both(rawMs, rawCpu)} (target < 500 ms at 1 s)`,
+    `${both(...best)}; first read ${both(...times[0])} (target < 500 ms at 1 s)`,
   );
-  q = db.querier();
-  started = performance.now();
+  const q = db.querier();
+  let started = performance.now();
   const [one] = [...q.selectRollup([{ type: '=', name: 'cpu', value: '7' }], start, end, '1h')];
   const rollMs = performance.now() - started;
   q.close();
@@ -371,7 +381,7 @@ async function reads(): Promise<void> {
   );
   await db.close();
   started = performance.now();
-  cpuStarted = cpuMs();
+  const cpuStarted = cpuMs();
   db = await openStorage({ dir, maintenanceIntervalMs: 0 });
   const openMs = performance.now() - started;
   const openCpu = cpuMs() - cpuStarted;
