@@ -366,7 +366,7 @@ export class SnapshotQuerier implements Querier {
    * the head series with samples in it (head chunks by their time range).
    */
   private windowRefs(mint = Number.NEGATIVE_INFINITY, maxt = Number.POSITIVE_INFINITY): Set<number> | null {
-    if (unbounded(mint, maxt)) return null;
+    if (unbounded(mint, maxt) || this.coversAll(mint, maxt)) return null;
     const refs = new Set<number>();
     // rollup blocks hold bucket ends (data from one resolution earlier) and count only where
     // the raw tier no longer reaches (dropped by its shorter retention)
@@ -390,9 +390,36 @@ export class SnapshotQuerier implements Querier {
     return refs;
   }
 
-  /** Label sets of the series matching `matchers` (all when none) with data in the window. */
-  private *labelSets(matchers: readonly Matcher[] | undefined, mint?: number, maxt?: number) {
-    const win = this.windowRefs(mint, maxt);
+  /** Whether [mint, maxt] holds every sample of the snapshot (the API's default window does). */
+  private coversAll(mint: number, maxt: number): boolean {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const b of this.snap.blocks) {
+      const r = b.reader;
+      lo = Math.min(lo, r.tier === 0 ? r.minT : r.minT - TIER_RES[r.tier === 1 ? '1m' : '1h']);
+      hi = Math.max(hi, r.maxT);
+    }
+    for (const p of this.snap.pending) {
+      for (const c of p.values()) {
+        const f = c.floats.t;
+        if (f.length) [lo, hi] = [Math.min(lo, f[0]), Math.max(hi, f[f.length - 1])];
+        if (c.ht.length) [lo, hi] = [Math.min(lo, c.ht[0]), Math.max(hi, c.ht[c.ht.length - 1])];
+      }
+    }
+    if (mint > lo || maxt < hi) return false;
+    for (const v of this.snap.views.values()) {
+      if (v.nChunks) [lo, hi] = [Math.min(lo, v.chunks[0].minT), Math.max(hi, v.chunks[v.nChunks - 1].maxT)];
+      if (v.n) [lo, hi] = [Math.min(lo, v.t[0]), Math.max(hi, v.t[v.n - 1])];
+      const o = v.ooo?.t;
+      if (o?.length) [lo, hi] = [Math.min(lo, o[0]), Math.max(hi, o[o.length - 1])];
+      if (v.hn) [lo, hi] = [Math.min(lo, v.ht[0]), Math.max(hi, v.ht[v.hn - 1])];
+      if (mint > lo || maxt < hi) return false;
+    }
+    return true;
+  }
+
+  /** Label sets of the series matching `matchers` (all when none) with data in the window `win` (null: any). */
+  private *labelSets(matchers: readonly Matcher[] | undefined, win: Set<number> | null) {
     const refs = matchers?.length || !win ? this.refs(matchers) : [...win].sort((a, b) => a - b);
     for (const ref of refs) {
       if (win && !win.has(ref)) continue;
@@ -403,17 +430,19 @@ export class SnapshotQuerier implements Querier {
 
   labelNames(matchers?: readonly Matcher[], mint?: number, maxt?: number): string[] {
     this.check();
-    if (!matchers?.length && unbounded(mint, maxt)) return this.head.postings.labelNames();
+    const win = this.windowRefs(mint, maxt);
+    if (!matchers?.length && !win) return this.head.postings.labelNames();
     const names = new Set<string>();
-    for (const labels of this.labelSets(matchers, mint, maxt)) for (const n in labels) names.add(n);
+    for (const labels of this.labelSets(matchers, win)) for (const n in labels) names.add(n);
     return [...names].sort();
   }
 
   labelValues(name: string, matchers?: readonly Matcher[], mint?: number, maxt?: number): string[] {
     this.check();
-    if (!matchers?.length && unbounded(mint, maxt)) return this.head.postings.labelValues(name);
+    const win = this.windowRefs(mint, maxt);
+    if (!matchers?.length && !win) return this.head.postings.labelValues(name);
     const values = new Set<string>();
-    for (const labels of this.labelSets(matchers, mint, maxt)) {
+    for (const labels of this.labelSets(matchers, win)) {
       const v = labels[name];
       if (v !== undefined) values.add(v);
     }
