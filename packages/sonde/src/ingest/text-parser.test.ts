@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import type { Labels, MetricMetadata } from '../storage/types.js';
 import { formatMetadata, formatSample } from './exposition.js';
@@ -167,6 +169,29 @@ describe('familyOf', () => {
     assert.deepEqual(familyOf('up', metadata), { family: 'up', type: 'gauge' });
     assert.deepEqual(familyOf('build_info', metadata), { family: 'build', type: 'info' });
     assert.deepEqual(familyOf('other_sum', metadata), { family: 'other_sum', type: 'unknown' });
+  });
+});
+
+describe('memory', () => {
+  it('keeps no request text alive through the labels, series and metadata it keeps', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const cache = new Map();
+    const kept: unknown[] = [];
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 20; i++) {
+      // 5 MB of text per body, one new series (long label value, escaped value, long HELP) in each
+      const filler = `filler_metric{path="/a/long/enough/path"} 1 1000\n`.repeat(100_000);
+      const body = `# HELP m_${i} a help text long enough to be a slice\n# UNIT m_${i} seconds_of_time\nm_${i}{path="/api/v1/resource/${i}",q="with \\"quotes\\" ${i}"} 1 1000\n${filler}`;
+      const parser = new TextParser('prometheus', { sample() {}, error() {} }, { labelCache: cache });
+      parser.parse(body);
+      kept.push(parser.metadata);
+    }
+    gc();
+    const grown = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+    assert.ok(grown < 20, `heap grew ${grown.toFixed(0)} MiB keeping 21 series from 20 bodies of 5 MB`);
+    assert.equal(cache.size, 21);
   });
 });
 

@@ -189,6 +189,15 @@ function unescapeText(s: string, from: number, to: number, quotes: boolean): str
   return run === from ? s.slice(from, to) : out + s.slice(run, to);
 }
 
+/**
+ * A copy of a string that does not keep the text it was cut from alive: V8's
+ * slices of 13 characters or more point into their parent, so labels kept in a
+ * cache (or by the store) would hold whole request bodies and scrapes in memory.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
 class LineError extends Error {}
 
 function fail(reason: string): never {
@@ -317,9 +326,13 @@ export class TextParser {
     let textEnd = end;
     if (word !== 'HELP') while (textEnd > i && isBlank(s.charCodeAt(textEnd - 1))) textEnd--;
     const meta = this.meta(name);
-    if (word === 'HELP') meta.help = unescapeText(s, i, textEnd, this.format === 'openmetrics');
-    else if (word === 'UNIT') meta.unit = s.slice(i, textEnd);
-    else {
+    if (word === 'HELP') {
+      const help = unescapeText(s, i, textEnd, this.format === 'openmetrics');
+      if (help !== meta.help) meta.help = own(help);
+    } else if (word === 'UNIT') {
+      const unit = s.slice(i, textEnd);
+      if (unit !== meta.unit) meta.unit = own(unit);
+    } else {
       const t = this.types[s.slice(i, textEnd)];
       if (!t) fail(`unknown metric type "${s.slice(i, textEnd)}" for ${name}`);
       meta.type = t;
@@ -330,7 +343,7 @@ export class TextParser {
     let m = this.metadata.get(name) as MutableMetadata | undefined;
     if (!m) {
       m = { type: 'unknown', help: '', unit: '' };
-      this.metadata.set(name, m);
+      this.metadata.set(own(name), m);
     }
     return m;
   }
@@ -361,7 +374,7 @@ export class TextParser {
     if (entry === undefined) {
       entry = new SeriesEntry(this.parseLabels(s, start, nameEnd, seriesEnd));
       if (this.cache.size >= this.maxCached) this.cache.clear();
-      this.cache.set(key, entry);
+      this.cache.set(own(key), entry);
     }
     i = seriesEnd;
     if (i === end || !isBlank(s.charCodeAt(i))) {
@@ -406,7 +419,7 @@ export class TextParser {
   }
 
   private parseLabels(s: string, start: number, nameEnd: number, seriesEnd: number): Labels {
-    const labels: Record<string, string> = { __name__: s.slice(start, nameEnd) };
+    const labels: Record<string, string> = { __name__: own(s.slice(start, nameEnd)) };
     if (seriesEnd === nameEnd) return labels;
     let i = nameEnd + 1;
     const end = seriesEnd - 1;
@@ -416,7 +429,7 @@ export class TextParser {
       const ln = i;
       if (!isNameStart(s.charCodeAt(i))) fail(`invalid label name at column ${i - start + 1}`);
       while (i < end && isNameChar(s.charCodeAt(i))) i++;
-      const name = s.slice(ln, i);
+      const name = own(s.slice(ln, i));
       while (i < end && isBlank(s.charCodeAt(i))) i++;
       if (s.charCodeAt(i) !== EQUALS) fail(`expected "=" after label name "${name}"`);
       i++;
@@ -432,7 +445,7 @@ export class TextParser {
         i++;
       }
       if (i >= end) fail(`unterminated value for label "${name}"`);
-      const value = escaped ? unescapeText(s, vs, i, true) : s.slice(vs, i);
+      const value = own(escaped ? unescapeText(s, vs, i, true) : s.slice(vs, i));
       i++;
       if (Object.hasOwn(labels, name)) fail(`duplicate label "${name}"`);
       labels[name] = value;
