@@ -133,24 +133,41 @@ export class WriteRequestDecoder {
     let contiguous = true;
     const outer = r.end;
     r.end = end;
-    while (r.pos < end) {
-      const at = r.pos;
-      const key = r.varint();
-      const field = key >>> 3;
-      const wire = key & 7;
-      if (wire !== 2) {
-        r.skip(wire);
-        continue;
+    let pos = r.pos;
+    while (pos < end) {
+      const at = pos;
+      const k = buf[pos];
+      let field: number;
+      let start: number;
+      let e: number;
+      if (k < 0x80 && (k & 7) === 2 && pos + 1 < end && buf[pos + 1] < 0x80) {
+        // the usual case, read in place: a one-byte key of a length-delimited field, a one-byte length
+        field = k >>> 3;
+        start = pos + 2;
+        e = start + buf[pos + 1];
+        if (e > end) throw truncated(start);
+      } else {
+        r.pos = pos;
+        const key = r.varint();
+        const wire = key & 7;
+        if (wire !== 2) {
+          r.skip(wire);
+          pos = r.pos;
+          continue;
+        }
+        field = Math.floor(key / 8);
+        e = r.sub();
+        start = r.pos;
       }
-      const e = r.sub();
       if (field === 1) {
         if (labelStart < 0) labelStart = at;
         else if (labelEnd !== at) contiguous = false;
         labelEnd = e;
-      } else if (field === 2) samples.push(r.pos, e);
-      else if (field === 4) histograms.push(r.pos, e);
-      r.pos = e;
+      } else if (field === 2) samples.push(start, e);
+      else if (field === 4) histograms.push(start, e);
+      pos = e;
     }
+    r.pos = pos;
     r.end = outer;
     let entry: SeriesEntry | undefined;
     let cacheKey: string | undefined;
