@@ -15,12 +15,17 @@
 // half of the run, comparing the sixth of the run that starts at half time
 // with the last sixth (medians of the samples in each):
 //
-//   RSS:      growth at most MAX_RSS_GROWTH (10%)
-//   JS heap:  heapUsed after GC, growth at most MAX_HEAP_GROWTH (10%)
-//
-// What still grows with the data, and is reported but not judged: the index of
-// each block written (typed arrays, about a megabyte a minute at this load with
-// 1m blocks) until compaction and retention.
+//   JS heap:   heapUsed after GC, growth at most MAX_HEAP_GROWTH (10%): where a
+//              leak of objects, listeners, timers, streams or cache entries shows
+//   external:  Buffers and typed arrays (the head's samples, block indexes),
+//              growth at most MAX_EXTERNAL_GROWTH (15%): the index of each block
+//              written stays in memory, about a megabyte a minute at this load
+//              with 1m blocks, which is growth with the data, not a leak
+//   RSS:       growth at most MAX_RSS_GROWTH (25%): RSS also holds the malloc
+//              arenas' high-water mark, which rises in steps after a transient
+//              peak (one of about 40 MB at a block write was seen in a 5-minute
+//              run with everything above flat), so it is bounded more loosely
+//              and a slow native leak is left to the long runs.
 // `--block-range 15m --ooo 5m` runs sonde's defaults instead (use 60 minutes or
 // more, so that the second half starts after the head's first cuts).
 // `--trace FILE` writes every sample (JSON lines) for a closer look.
@@ -34,8 +39,9 @@ import { encodeWriteRequest } from '../../src/forward/index.js';
 import { snappyCompress } from '../../src/ingest/index.js';
 import { startSondeProcess, waitFor } from '../support/sonde-process.js';
 
-const MAX_RSS_GROWTH = 0.1;
 const MAX_HEAP_GROWTH = 0.1;
+const MAX_EXTERNAL_GROWTH = 0.15;
+const MAX_RSS_GROWTH = 0.25;
 
 const { values } = parseArgs({
   options: {
@@ -274,6 +280,7 @@ const heapA = median(a.map((m) => m.heapUsed));
 const heapB = median(b.map((m) => m.heapUsed));
 const rssGrowth = rssB / rssA - 1;
 const heapGrowth = heapB / heapA - 1;
+const externalGrowth = median(b.map((m) => m.external)) / median(a.map((m) => m.external)) - 1;
 const first = memory[0];
 const last = memory[memory.length - 1];
 const row = (name: string, pick: (m: Sample) => number, reduce: (xs: number[]) => number) =>
@@ -303,8 +310,8 @@ console.log(
 );
 console.log(
   `  steady state (minutes ${(MINUTES / 2).toFixed(1)}–${(MINUTES / 2 + MINUTES / 6).toFixed(1)} vs ` +
-    `${(MINUTES - MINUTES / 6).toFixed(1)}–${MINUTES}): RSS ${pct(rssGrowth)} (limit ${pct(MAX_RSS_GROWTH)}), ` +
-    `JS heap ${pct(heapGrowth)} (limit ${pct(MAX_HEAP_GROWTH)})`,
+    `${(MINUTES - MINUTES / 6).toFixed(1)}–${MINUTES}): JS heap ${pct(heapGrowth)} (limit ${pct(MAX_HEAP_GROWTH)}), ` +
+    `external ${pct(externalGrowth)} (limit ${pct(MAX_EXTERNAL_GROWTH)}), RSS ${pct(rssGrowth)} (limit ${pct(MAX_RSS_GROWTH)})`,
 );
 for (const e of errors) console.log(`  error: ${e}`);
 const ok =
@@ -313,7 +320,8 @@ const ok =
   counts.streamEvents > 0 &&
   a.length > 0 &&
   b.length > 0 &&
-  rssGrowth <= MAX_RSS_GROWTH &&
-  heapGrowth <= MAX_HEAP_GROWTH;
+  heapGrowth <= MAX_HEAP_GROWTH &&
+  externalGrowth <= MAX_EXTERNAL_GROWTH &&
+  rssGrowth <= MAX_RSS_GROWTH;
 console.log(ok ? '1 passed, 0 failed' : '0 passed, 1 failed');
 process.exit(ok ? 0 : 1);
