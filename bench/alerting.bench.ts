@@ -327,10 +327,12 @@ async function prometheus(rules: string): Promise<{ evalMs: number[]; cpuPerRoun
 }
 
 const rules = ruleFile();
+// BENCH_PARTS=real runs only sonde with the real engine (for quick before/after comparisons).
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'real,scripted,latency,prometheus').split(','));
 const real = await sondeRealEngine(rules);
-const scripted = await sondeScripted(rules);
-const latency = await notificationLatency();
-const prom = await prometheus(rules);
+const scripted = PARTS.has('scripted') ? await sondeScripted(rules) : [Number.NaN];
+const latency = PARTS.has('latency') ? await notificationLatency() : [Number.NaN];
+const prom = PARTS.has('prometheus') ? await prometheus(rules) : 'skipped (BENCH_PARTS)';
 
 const pct = (ms: number) => `${((ms / INTERVAL) * 100).toFixed(1)}%`;
 const realMed = quantile(real.cpuMs, 0.5);

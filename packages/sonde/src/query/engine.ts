@@ -88,7 +88,7 @@ export function createQueryEngine(storage: Storage, opts: EngineOptions = {}): P
     o: QueryOptions | undefined,
     fn: (ctx: QueryContext) => T | Promise<T>,
   ): Promise<T> => {
-    const querier = storage.querier();
+    const querier = o?.querier ?? storage.querier();
     try {
       const ctx = new QueryContext(
         querier,
@@ -117,7 +117,7 @@ export function createQueryEngine(storage: Storage, opts: EngineOptions = {}): P
       }
       throw new QueryError((err as Error).message ?? String(err), 'execution');
     } finally {
-      querier.close();
+      if (querier !== o?.querier) querier.close();
     }
   };
 

@@ -1,6 +1,6 @@
 // The query seam: what PromQL evaluation offers the API, the dashboard's
 // live stream, analytics and alerting.
-import type { HistogramSample, Labels } from '../storage/types.js';
+import type { HistogramSample, Labels, Querier } from '../storage/types.js';
 
 export interface InstantSample {
   readonly labels: Labels;
@@ -28,6 +28,11 @@ export interface QueryOptions {
   readonly lookbackDeltaMs?: number;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * A store snapshot to read instead of taking one per query (the caller
+   * closes it): many queries at one time, such as a rule group's, share it.
+   */
+  readonly querier?: Querier;
 }
 
 /** Errors carry the Prometheus API errorType so the HTTP layer can answer like Prometheus. */

@@ -1,7 +1,8 @@
 // A rule group: its rules evaluated in order at one timestamp, results and
 // stale markers written through one Appender, alerts due for sending handed on.
 import { STALE_NAN, labelsKey } from '../../storage/labels.js';
-import type { Labels, Storage } from '../../storage/types.js';
+import type { QueryEngine } from '../../query/types.js';
+import type { Labels, Querier, Storage } from '../../storage/types.js';
 import { AlertingRule, type OutgoingAlert, type RuleContext } from './alerting-rule.js';
 import type { GroupSpec } from './file.js';
 import { RecordingRule } from './recording-rule.js';
@@ -103,13 +104,44 @@ export class RuleGroup {
   async eval(ts: number, deps: GroupDeps): Promise<void> {
     const started = performance.now();
     const app = deps.storage.appender();
-    const toSend: OutgoingAlert[] = [];
+    // One store snapshot for the group's queries (taking one costs a walk of the head's
+    // series); taken again after a commit that a later rule must see.
+    let querier: Querier | null = null;
+    const snapshot = () => {
+      querier ??= deps.storage.querier();
+      return querier;
+    };
+    const base = deps.context.engine;
+    const engine: QueryEngine = {
+      instant: (expr, t, o) => base.instant(expr, t, { ...o, querier: snapshot() }),
+      range: (expr, start, end, step, o) => base.range(expr, start, end, step, { ...o, querier: snapshot() }),
+    };
     const ctx: RuleContext = {
       ...deps.context,
+      engine,
       groupLabels: this.spec.labels,
       limit: this.spec.limit,
       queryOffsetMs: this.spec.queryOffsetMs,
     };
+    try {
+      await this.evalRules(ts, deps, ctx, app, () => {
+        querier?.close();
+        querier = null;
+      });
+    } finally {
+      (querier as Querier | null)?.close();
+    }
+    this.evaluationMs = performance.now() - started;
+  }
+
+  private async evalRules(
+    ts: number,
+    deps: GroupDeps,
+    ctx: RuleContext,
+    app: ReturnType<Storage['appender']>,
+    committed: () => void,
+  ): Promise<void> {
+    const toSend: OutgoingAlert[] = [];
     const staleT = ts - this.spec.queryOffsetMs;
     let uncommitted = 0;
     for (let i = 0; i < this.rules.length; i++) {
@@ -149,6 +181,7 @@ export class RuleGroup {
       uncommitted += appended;
       if (uncommitted && this.commitAfter[i]) {
         await app.commit();
+        committed();
         uncommitted = 0;
       }
       rule.evaluationMs = performance.now() - t0;
@@ -159,7 +192,6 @@ export class RuleGroup {
     if (toSend.length) deps.notify(toSend);
     if (uncommitted) await app.commit();
     this.lastEvaluation = ts;
-    this.evaluationMs = performance.now() - started;
   }
 }
 
