@@ -19,6 +19,45 @@ export function usePageStream(): LiveStream {
 
 export type LoadState = 'loading' | 'ready' | 'empty' | 'error' | 'missing';
 
+/** Charts whose history is being fetched, and who waits for none to be. */
+let historyPending = 0;
+const historyWaiters = new Set<() => void>();
+function historyDone(): void {
+  if (--historyPending > 0) return;
+  for (const w of historyWaiters) w();
+  historyWaiters.clear();
+}
+
+/**
+ * False until the charts mounted so far have their history (or `maxMs` has
+ * passed): panels below the fold wait, so their queries do not compete
+ * with the charts a page is judged by.
+ */
+export function useAfterCharts(maxMs = 1000): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      setReady(true);
+    };
+    const timer = setTimeout(go, maxMs);
+    // The charts' effects, earlier in the page, have started their fetches by the next task.
+    const check = setTimeout(() => {
+      if (historyPending === 0) go();
+      else historyWaiters.add(go);
+    }, 0);
+    return () => {
+      done = true;
+      clearTimeout(timer);
+      clearTimeout(check);
+      historyWaiters.delete(go);
+    };
+  }, []);
+  return ready;
+}
+
 export interface SeriesState {
   readonly data: Columns;
   readonly version: number;
@@ -102,6 +141,13 @@ export function useSeries(
       return data.column(`${qi}|${labelKey(labels)}`, l);
     };
 
+    historyPending++;
+    let counted = true;
+    const settle = () => {
+      if (!counted) return;
+      counted = false;
+      historyDone();
+    };
     void Promise.all(
       queries.map(async (q, qi) => {
         const r = await api.queryRange(q, start, end, step, ac.signal);
@@ -121,6 +167,7 @@ export function useSeries(
       }),
     )
       .then((lasts) => {
+        settle();
         if (ac.signal.aborted) return;
         publish();
         if (!live || !stream) return;
@@ -155,8 +202,10 @@ export function useSeries(
       })
       .catch(() => {
         // aborted: the component went away
+        settle();
       });
     return () => {
+      settle();
       ac.abort();
       cancelAnimationFrame(frame);
       for (const u of unsubs) u();

@@ -7,7 +7,7 @@ import { HealthPanel } from '../components/HealthPanel';
 import { RouteTable } from '../components/RouteTable';
 import { ActiveAlerts } from '../components/ActiveAlerts';
 import { InstrumentHint, Resolve } from '../components/states';
-import { useApi } from '../lib/data';
+import { useAfterCharts, useApi } from '../lib/data';
 import { formatDuration } from '../lib/format';
 import { appQueries, hostVitals } from '../lib/queries';
 import { loadRoutes } from '../lib/routes';
@@ -85,6 +85,24 @@ function AppSection() {
   );
 }
 
+/** The panels below the host vitals, started once the vitals have their history. */
+function BelowVitals() {
+  if (!useAfterCharts()) return <p class="muted">Loading applications, alerts and insights…</p>;
+  return (
+    <>
+      <AppSection />
+      <div class="cols-2">
+        <ActiveAlerts />
+        <Anomalies title="Anomalies now" />
+      </div>
+      <div class="cols-2">
+        <Forecasts />
+        <Recommendations />
+      </div>
+    </>
+  );
+}
+
 export function Overview() {
   const vitals = hostVitals();
   return (
@@ -117,15 +135,7 @@ export function Overview() {
           />
         ))}
       </div>
-      <AppSection />
-      <div class="cols-2">
-        <ActiveAlerts />
-        <Anomalies title="Anomalies now" />
-      </div>
-      <div class="cols-2">
-        <Forecasts />
-        <Recommendations />
-      </div>
+      <BelowVitals />
     </section>
   );
 }
