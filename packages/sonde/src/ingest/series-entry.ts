@@ -13,6 +13,14 @@ export class SeriesEntry {
   /** The store's handle (Appender.appendRef), null until it gives one, and the storage it is for. */
   ref: SeriesRef | null = null;
   refOf: object | null = null;
+  /** Its key in the cache that holds it ('' when uncached). */
+  key = '';
+  /**
+   * The series that followed it last time. Sources send series in the same
+   * order request after request (and targets scrape after scrape), so this is
+   * tried first: a comparison instead of hashing the key and probing the cache.
+   */
+  next: SeriesEntry | null = null;
 
   constructor(readonly labels: Labels) {}
 }

@@ -172,6 +172,52 @@ describe('familyOf', () => {
   });
 });
 
+describe('series seen before', () => {
+  it('a parser sharing its cache gives what a fresh parse gives, whatever the order and however lines resemble (property)', () => {
+    // names and label texts that are prefixes of one another, lines that are almost a known series
+    const series = fc.constantFrom(
+      'a',
+      'ab',
+      'a_b',
+      'a{x="1"}',
+      'a{x="1",y="2"}',
+      'a{x="1 }"}',
+      'a{x="1\\"}"}',
+      'ab{x="1"}',
+    );
+    const tail = fc.constantFrom(' 1', ' 2 1000', '\t3', ' 4 # {t="x"} 1', 'x 1', '} 1', ' x', '');
+    const body = fc
+      .array(fc.tuple(series, tail), { maxLength: 12 })
+      .map((ls) => ls.map(([a, b]) => a + b).join('\n'));
+    fc.assert(
+      fc.property(fc.array(body, { minLength: 1, maxLength: 4 }), (bodies) => {
+        const cache = new Map();
+        const collect = (out: unknown[], lines = true) => ({
+          sample: (labels: Labels, v: number, t: number, line: number) =>
+            void out.push({ ...labels, v, t, ...(lines ? { line } : {}) }),
+          error: (line: number, reason: string) => void out.push({ reason, ...(lines ? { line } : {}) }),
+        });
+        // one parser fed every body, and one parser per body sharing the cache
+        const reusedOut: unknown[] = [];
+        const reused = new TextParser('prometheus', collect(reusedOut, false), { labelCache: new Map() });
+        for (const text of bodies) {
+          const got: unknown[] = [];
+          const fresh: unknown[] = [];
+          const freshNoLines: unknown[] = [];
+          new TextParser('prometheus', collect(got), { labelCache: cache }).parse(text);
+          new TextParser('prometheus', collect(fresh)).parse(text);
+          new TextParser('prometheus', collect(freshNoLines, false)).parse(text);
+          assert.deepEqual(got, fresh);
+          reusedOut.length = 0;
+          reused.write(`${text}\n`);
+          assert.deepEqual(reusedOut, freshNoLines);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('memory', () => {
   it('keeps no request text alive through the labels, series and metadata it keeps', () => {
     setFlagsFromString('--expose-gc');

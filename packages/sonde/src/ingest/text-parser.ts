@@ -222,6 +222,8 @@ export class TextParser {
   readonly metadata = new Map<string, MetricMetadata>();
   private readonly types: Record<string, MetricType>;
   private readonly cache: Map<string, SeriesEntry>;
+  /** The series of the last sample line. */
+  private last: SeriesEntry | null = null;
   private readonly maxCached: number;
   private lineNo = 0;
   private rest = '';
@@ -349,34 +351,52 @@ export class TextParser {
   }
 
   private sampleLine(s: string, start: number, end: number): void {
-    let i = start;
-    if (!isMetricStart(s.charCodeAt(i))) fail('a sample line must start with a metric name');
-    while (i < end && isMetricChar(s.charCodeAt(i))) i++;
-    const nameEnd = i;
-    let seriesEnd = i;
-    if (i < end && s.charCodeAt(i) === LBRACE) {
-      // Find the closing brace, honouring quotes and escapes.
-      let j = i + 1;
-      let inQuote = false;
-      for (; j < end; j++) {
-        const c = s.charCodeAt(j);
-        if (inQuote) {
-          if (c === BACKSLASH) j++;
-          else if (c === QUOTE) inQuote = false;
-        } else if (c === QUOTE) inQuote = true;
-        else if (c === RBRACE) break;
+    let entry: SeriesEntry | undefined;
+    let nameEnd = start;
+    let seriesEnd = start;
+    // The series that followed the last line's series last time, compared in place: a whole
+    // cached series text followed by a blank is exactly what the scan below would find.
+    const guess = this.last === null ? null : this.last.next;
+    if (guess !== null) {
+      const e = start + guess.key.length;
+      if (e < end && isBlank(s.charCodeAt(e)) && s.startsWith(guess.key, start)) {
+        entry = guess;
+        seriesEnd = e;
       }
-      if (j >= end) fail(inQuote ? 'unterminated label value' : 'missing "}" after labels');
-      seriesEnd = j + 1;
     }
-    const key = s.slice(start, seriesEnd);
-    let entry = this.cache.get(key);
     if (entry === undefined) {
-      entry = new SeriesEntry(this.parseLabels(s, start, nameEnd, seriesEnd));
-      if (this.cache.size >= this.maxCached) this.cache.clear();
-      this.cache.set(own(key), entry);
+      let i = start;
+      if (!isMetricStart(s.charCodeAt(i))) fail('a sample line must start with a metric name');
+      while (i < end && isMetricChar(s.charCodeAt(i))) i++;
+      nameEnd = i;
+      seriesEnd = i;
+      if (i < end && s.charCodeAt(i) === LBRACE) {
+        // Find the closing brace, honouring quotes and escapes.
+        let j = i + 1;
+        let inQuote = false;
+        for (; j < end; j++) {
+          const c = s.charCodeAt(j);
+          if (inQuote) {
+            if (c === BACKSLASH) j++;
+            else if (c === QUOTE) inQuote = false;
+          } else if (c === QUOTE) inQuote = true;
+          else if (c === RBRACE) break;
+        }
+        if (j >= end) fail(inQuote ? 'unterminated label value' : 'missing "}" after labels');
+        seriesEnd = j + 1;
+      }
+      const key = s.slice(start, seriesEnd);
+      entry = this.cache.get(key);
+      if (entry === undefined) {
+        entry = new SeriesEntry(this.parseLabels(s, start, nameEnd, seriesEnd));
+        entry.key = own(key);
+        if (this.cache.size >= this.maxCached) this.cache.clear();
+        this.cache.set(entry.key, entry);
+      }
     }
-    i = seriesEnd;
+    if (this.last !== null) this.last.next = entry;
+    this.last = entry;
+    let i = seriesEnd;
     if (i === end || !isBlank(s.charCodeAt(i))) {
       fail(
         i === end

@@ -85,6 +85,31 @@ describe('remote_write decoder', () => {
     assert.equal(decode(body, decoder).series[0].labels, decode(body, decoder).series[0].labels);
   });
 
+  it('gives each series its own labels whatever order the requests repeat them in', () => {
+    const decoder = new WriteRequestDecoder();
+    const ts = (name: string, v: number) => ({
+      labels: [
+        { name: '__name__', value: name },
+        { name: 'k', value: 'v' },
+      ],
+      samples: [{ value: v, timestamp: 1 }],
+    });
+    for (const order of [
+      ['a', 'b', 'c'],
+      ['a', 'b', 'c'],
+      ['c', 'a', 'b'],
+      ['a', 'a', 'b'],
+      ['b'],
+      ['a', 'c'],
+    ]) {
+      const got = decode(encode({ timeseries: order.map((n, i) => ts(n, i)) }), decoder);
+      assert.deepEqual(
+        got.series.map((s) => [s.labels.__name__, s.samples[0][1]]),
+        order.map((n, i) => [n, i]),
+      );
+    }
+  });
+
   it('decodes integer and float native histograms into dense runs, and metadata', () => {
     const got = decode(
       encode({
