@@ -14,6 +14,7 @@ import {
   type TierId,
 } from './block-writer.js';
 import { encodeHistograms } from './chunkenc/chunk-histogram.js';
+import { columnEncodings } from './chunkenc/int-series.js';
 import { encodeTimestamps } from './chunkenc/timestamps.js';
 import { encodeValues } from './chunkenc/values.js';
 import { ByteWriter } from './chunkenc/varint.js';
@@ -39,12 +40,9 @@ export function floatChunks(f: Samples): ChunkToWrite[] {
   const n = f.t.length;
   for (let a = 0; a < n; a += MAX_CHUNK_SAMPLES) {
     const b = Math.min(n, a + MAX_CHUNK_SAMPLES);
-    w.reset();
-    encodeTimestamps(w, f.t, a, b);
-    const ts = w.finish();
-    w.reset();
-    encodeValues(w, f.v, a, b);
-    out.push({ kind: KIND_FLOAT, minT: f.t[a], maxT: f.t[b - 1], n: b - a, columns: [ts, w.finish()] });
+    const ts = columnEncodings(w, () => encodeTimestamps(w, f.t, a, b));
+    const vs = columnEncodings(w, () => encodeValues(w, f.v, a, b));
+    out.push({ kind: KIND_FLOAT, minT: f.t[a], maxT: f.t[b - 1], n: b - a, columns: [ts, vs] });
   }
   return out;
 }
@@ -53,12 +51,9 @@ export function histogramChunks(ht: readonly number[], h: readonly HistogramSamp
   const out: ChunkToWrite[] = [];
   for (let a = 0; a < ht.length; a += MAX_CHUNK_SAMPLES) {
     const b = Math.min(ht.length, a + MAX_CHUNK_SAMPLES);
-    w.reset();
-    encodeTimestamps(w, ht, a, b);
-    const ts = w.finish();
-    w.reset();
-    encodeHistograms(w, h, a, b);
-    out.push({ kind: KIND_HISTOGRAM, minT: ht[a], maxT: ht[b - 1], n: b - a, columns: [ts, w.finish()] });
+    const ts = columnEncodings(w, () => encodeTimestamps(w, ht, a, b));
+    const hs = columnEncodings(w, () => encodeHistograms(w, h, a, b));
+    out.push({ kind: KIND_HISTOGRAM, minT: ht[a], maxT: ht[b - 1], n: b - a, columns: [ts, hs] });
   }
   return out;
 }

@@ -30,7 +30,8 @@ export interface ChunkToWrite {
   readonly minT: number;
   readonly maxT: number;
   readonly n: number;
-  readonly columns: readonly Uint8Array[];
+  /** Each column as its encoded bytes, or several encodings of it (fastest to read first; `pack` picks). */
+  readonly columns: readonly (Uint8Array | readonly Uint8Array[])[];
 }
 
 interface ChunkMeta extends ChunkToWrite {
@@ -80,7 +81,7 @@ export class BlockWriter {
     this.pendingBytes = 0;
   }
 
-  private blob(bytes: Uint8Array, dedup: boolean): [number, number, number] {
+  private blob(bytes: Uint8Array | readonly Uint8Array[], dedup: boolean): [number, number, number] {
     const packed = pack(bytes);
     let key = '';
     if (dedup) {

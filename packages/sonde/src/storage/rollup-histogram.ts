@@ -5,6 +5,7 @@
 // counter-reset aware on the reader's side), which is what rate() and
 // histogram_quantile() over rolled-up data need.
 import { decodeHistograms, encodeHistograms } from './chunkenc/chunk-histogram.js';
+import { columnEncodings } from './chunkenc/int-series.js';
 import { decodeTimestamps, encodeTimestamps } from './chunkenc/timestamps.js';
 import { ByteReader, ByteWriter } from './chunkenc/varint.js';
 import type { HistogramSample } from './types.js';
@@ -61,13 +62,12 @@ export function histogramRollupRange(
   return { t, h };
 }
 
-export function encodeHistogramRollup(p: HistogramRollup): Uint8Array[] {
+export function encodeHistogramRollup(p: HistogramRollup): (Uint8Array | Uint8Array[])[] {
   const w = new ByteWriter(256);
-  encodeTimestamps(w, p.t, 0, p.t.length);
-  const ts = w.finish();
-  w.reset();
-  encodeHistograms(w, p.h, 0, p.h.length);
-  return [ts, w.finish()];
+  return [
+    columnEncodings(w, () => encodeTimestamps(w, p.t, 0, p.t.length)),
+    columnEncodings(w, () => encodeHistograms(w, p.h, 0, p.h.length)),
+  ];
 }
 
 export function decodeHistogramRollup(cols: Uint8Array[], n: number): HistogramRollup {

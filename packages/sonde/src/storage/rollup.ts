@@ -4,6 +4,7 @@
 // the previous sample, even one in an earlier bucket, so the increases of
 // consecutive buckets add up to the increase over all of them. Partial
 // buckets from different flushes combine with `mergeRollups`.
+import { columnEncodings } from './chunkenc/int-series.js';
 import { decodeTimestamps, encodeTimestamps } from './chunkenc/timestamps.js';
 import { decodeValues, encodeValues } from './chunkenc/values.js';
 import { ByteReader, ByteWriter } from './chunkenc/varint.js';
@@ -149,17 +150,11 @@ export function rollupRange(p: RollupPoints, mint: number, maxt: number, res: nu
 }
 
 /** Encoded columns: timestamps, then the six value columns. */
-export function encodeRollup(p: RollupPoints): Uint8Array[] {
+export function encodeRollup(p: RollupPoints): (Uint8Array | Uint8Array[])[] {
   const n = p.t.length;
-  const cols: Uint8Array[] = [];
   const w = new ByteWriter(256);
-  encodeTimestamps(w, p.t, 0, n);
-  cols.push(w.finish());
-  for (const f of FIELDS) {
-    w.reset();
-    encodeValues(w, p[f], 0, n);
-    cols.push(w.finish());
-  }
+  const cols = [columnEncodings(w, () => encodeTimestamps(w, p.t, 0, n))];
+  for (const f of FIELDS) cols.push(columnEncodings(w, () => encodeValues(w, p[f], 0, n)));
   return cols;
 }
 

@@ -489,6 +489,21 @@ describe('compressor', () => {
     assert.deepEqual(unpack(pack(zeros)), Buffer.from(zeros));
   });
 
+  it('keeps the fastest-to-read encoding within a third of the smallest stored form', () => {
+    const random = Uint8Array.from({ length: 3000 }, (_, i) => (i * 2654435761) >>> 24);
+    const repeats = new Uint8Array(6000).fill(3);
+    // the first (faster) encoding is far larger even deflated: the second, deflated, is kept
+    let p = pack([random, repeats]);
+    assert.deepEqual(Buffer.from(unpack(p)), Buffer.from(repeats));
+    assert.ok(p.length < 100);
+    // within a third of the smallest: the first is kept, and raw when that is within a third too
+    const a = random.subarray(0, 1000);
+    const b = random.subarray(0, 900);
+    p = pack([a, b]);
+    assert.equal(p[0], 0, 'stored raw');
+    assert.deepEqual(Buffer.from(unpack(p)), Buffer.from(a));
+  });
+
   it('reports corrupt compressed data as an error', () => {
     const p = pack(new Uint8Array(1000).fill(7));
     p[7] ^= 0xff;

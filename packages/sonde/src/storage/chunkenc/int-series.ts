@@ -62,17 +62,48 @@ function residuals(xs: Ints, from: number, to: number, order: number): Float64Ar
   return zs;
 }
 
+let packing = true;
+let packedRuns = 0;
+
+/** Runs `encode` with varint runs only (the other encoding a block column may be stored in). */
+export function varintsOnly<T>(encode: () => T): T {
+  packing = false;
+  try {
+    return encode();
+  } finally {
+    packing = true;
+  }
+}
+
+/**
+ * A column's encodings, written by `encode` into `w`: with bit-packed runs
+ * where they are smaller, and, when that used any, with varints only too
+ * (block columns keep whichever stores best, compress.ts: packed runs read
+ * faster, varints sometimes deflate far smaller).
+ */
+export function columnEncodings(w: ByteWriter, encode: () => void): Uint8Array | Uint8Array[] {
+  const before = packedRuns;
+  w.reset();
+  encode();
+  const packed = w.finish();
+  if (packedRuns === before) return packed;
+  w.reset();
+  varintsOnly(encode);
+  return [packed, w.finish()];
+}
+
 /** Writes xs[from..to) (the count is kept by the caller). */
 export function encodeInts(w: ByteWriter, xs: Ints, from: number, to: number): void {
   const [c0, c1, c2] = costs(xs, from, to);
   const order = c2 < c1 && c2 < c0 ? 2 : c1 < c0 ? 1 : 0;
   const n = to - from;
   const heads = Math.min(order, n);
-  if (n - heads >= GROUP / 4) {
+  if (packing && n - heads >= GROUP / 4) {
     const zs = residuals(xs, from, to, order);
     let size = packedSize(zs, heads, n);
     for (let k = 0; k < heads; k++) size += uvarintSize(zs[k]);
     if (size < (order === 2 ? c2 : order === 1 ? c1 : c0)) {
+      packedRuns++;
       w.u8(PACKED + order);
       for (let k = 0; k < heads; k++) w.uvarint(zs[k]);
       writePacked(w, zs, heads, n);
