@@ -15,7 +15,7 @@ import { packedSize, readPacked, writePacked } from './bit-pack.js';
 import { decodeInts, encodeInts } from './int-series.js';
 import { decodeTimestamps, encodeTimestamps } from './timestamps.js';
 import { decodeValues, encodeValues } from './values.js';
-import { ByteReader, ByteWriter } from './varint.js';
+import { ByteReader, ByteWriter, uvarintSize } from './varint.js';
 
 const RUNS = Number(process.env.SONDE_PROPERTY_RUNS ?? 300);
 
@@ -201,6 +201,27 @@ describe('integer runs', () => {
       ),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('varints', () => {
+  it('size as they are written, up to 2^53', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 2 ** 53 - 1, noNaN: true }).map(Math.floor), (x) => {
+        const w = new ByteWriter();
+        w.uvarint(x);
+        assert.equal(uvarintSize(x), w.pos);
+      }),
+      { numRuns: RUNS },
+    );
+    for (let k = 0; k <= 53; k++) {
+      for (const x of [2 ** k - 1, 2 ** k]) {
+        if (x >= 2 ** 53) continue;
+        const w = new ByteWriter();
+        w.uvarint(x);
+        assert.equal(uvarintSize(x), w.pos, String(x));
+      }
+    }
   });
 });
 

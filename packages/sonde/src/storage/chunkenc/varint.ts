@@ -13,13 +13,14 @@ export function unzigzag(z: number): number {
   return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
 }
 
-/** How many bytes `uvarint(x)` takes. */
+/** How many bytes `uvarint(x)` takes (comparisons, no division: encoders ask for every value). */
 export function uvarintSize(x: number): number {
-  let n = 1;
-  while (x >= 128) {
-    x = Math.floor(x / 128);
-    n++;
-  }
+  if (x < 0x80) return 1;
+  if (x < 0x4000) return 2;
+  if (x < 0x200000) return 3;
+  if (x < 0x10000000) return 4;
+  let n = 5;
+  for (let limit = 2 ** 35; x >= limit && n < 8; limit *= 128) n++;
   return n;
 }
 
