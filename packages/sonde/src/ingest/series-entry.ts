@@ -21,6 +21,12 @@ export class SeriesEntry {
    * tried first: a comparison instead of hashing the key and probing the cache.
    */
   next: SeriesEntry | null = null;
+  /**
+   * What the consumer that owns the cache made of the series (a scrape loop: the tracked
+   * series after target labels and relabeling), valid while `slotGen` is that consumer's.
+   */
+  slot: unknown = undefined;
+  slotGen = 0;
 
   constructor(readonly labels: Labels) {}
 }

@@ -112,7 +112,7 @@ export class ScrapeLoop {
   constructor(private readonly o: LoopOptions) {
     this.reportLabels = REPORT_NAMES.map((n) => Object.freeze({ ...o.target.labels, __name__: n }));
     this.sink = {
-      sample: (labels, value, t) => this.onSample(labels, value, t),
+      sample: (labels, value, t, _line, entry) => this.onSample(labels, value, t, entry),
       error: (line, reason) => {
         const s = this.scrapeState;
         if (s && !s.parseError) s.parseError = `line ${line}: ${reason}`;
@@ -280,13 +280,13 @@ export class ScrapeLoop {
     return this.promParser;
   }
 
-  private onSample(scraped: Labels, value: number, ts: number): void {
+  private onSample(scraped: Labels, value: number, ts: number, entry: SeriesEntry): void {
     const s = this.scrapeState!;
     s.total++;
-    let e = this.series.lookup(scraped);
+    let e = this.series.lookup(entry);
     if (e === undefined) {
       const merged = mergeTargetLabels(scraped, this.o.target.labels, this.o.honorLabels);
-      e = this.series.resolve(scraped, relabel(merged, this.o.metricRelabel));
+      e = this.series.resolve(entry, relabel(merged, this.o.metricRelabel));
     }
     if (e === null || s.limitHit) return;
     if (this.o.sampleLimit > 0 && s.added >= this.o.sampleLimit) {

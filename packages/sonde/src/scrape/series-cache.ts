@@ -4,6 +4,7 @@
 // the hot path does one identity-keyed lookup per sample, and staleness and
 // scrape_series_added fall out of comparing numbers.
 import { labelsKey } from '../storage/labels.js';
+import type { SeriesEntry } from '../ingest/series-entry.js';
 import type { Labels, SeriesRef } from '../storage/types.js';
 
 export interface TrackedSeries {
@@ -20,9 +21,16 @@ export interface TrackedSeries {
   refOf: object | null;
 }
 
+/** Generations of the scraped → tracked mapping, unique across caches. */
+let generations = 0;
+
 export class SeriesCache {
-  /** By the parser's labels object (stable while the parser is reused); null: dropped by relabeling. */
-  private byScraped = new Map<Labels, TrackedSeries | null>();
+  /**
+   * The scraped → tracked mapping lives on the parser's cache entries (slot, null: dropped by
+   * relabeling), valid while their slotGen is this generation: forgetting it is a new generation.
+   */
+  private gen = ++generations;
+  private scraped = 0;
   /** By final label set, so a series keeps one identity whatever produced it. */
   private byKey = new Map<string, TrackedSeries>();
   private iter = 0;
@@ -36,12 +44,13 @@ export class SeriesCache {
   }
 
   get scrapedEntries(): number {
-    return this.byScraped.size;
+    return this.scraped;
   }
 
   /** Forgets the scraped-labels mapping (new parser, or new relabeling after a reload). */
   forgetScraped(): void {
-    this.byScraped.clear();
+    this.gen = ++generations;
+    this.scraped = 0;
   }
 
   begin(): void {
@@ -49,14 +58,16 @@ export class SeriesCache {
     this.current = [];
   }
 
-  lookup(scraped: Labels): TrackedSeries | null | undefined {
-    return this.byScraped.get(scraped);
+  lookup(scraped: SeriesEntry): TrackedSeries | null | undefined {
+    return scraped.slotGen === this.gen ? (scraped.slot as TrackedSeries | null) : undefined;
   }
 
-  /** Records what a scraped label set became (undefined: dropped). */
-  resolve(scraped: Labels, labels: Labels | undefined): TrackedSeries | null {
+  /** Records what a scraped series became (undefined: dropped). */
+  resolve(scraped: SeriesEntry, labels: Labels | undefined): TrackedSeries | null {
+    this.scraped++;
+    scraped.slotGen = this.gen;
     if (labels === undefined) {
-      this.byScraped.set(scraped, null);
+      scraped.slot = null;
       return null;
     }
     const key = labelsKey(labels);
@@ -65,7 +76,7 @@ export class SeriesCache {
       s = { labels, key, seenIter: 0, okIter: -1, explicit: false, ref: null, refOf: null };
       this.byKey.set(key, s);
     }
-    this.byScraped.set(scraped, s);
+    scraped.slot = s;
     return s;
   }
 
@@ -108,6 +119,6 @@ export class SeriesCache {
     const keep = new Map<string, TrackedSeries>();
     for (const [k, s] of this.byKey) if (s.okIter === this.lastOk || s.seenIter === this.iter) keep.set(k, s);
     this.byKey = keep;
-    this.byScraped.clear();
+    this.forgetScraped();
   }
 }
