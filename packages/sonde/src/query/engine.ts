@@ -181,7 +181,8 @@ export function createQueryEngine(storage: Storage, opts: EngineOptions = {}): P
         if (size === steps) return toMatrix(whole.eval(ast), whole);
         // A slice of steps at a time, yielding between slices when the query is heavy.
         ctx.slices = { start, end, from: start, to: end, readMs: 0, cache: new Map() };
-        await preread(ast, ctx, cfg.slices.sliceMs);
+        const work = await preread(ast, ctx, steps, cfg.slices.sliceMs);
+        if (work <= cfg.slices.lightWork) return toMatrix(whole.eval(ast), whole);
         const merged = new SliceMerger(steps);
         const sizer = new SliceSizer(cfg.slices);
         for (let done = 0; done < steps; ) {

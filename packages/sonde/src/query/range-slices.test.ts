@@ -34,8 +34,13 @@ describe('slice sizing', () => {
   it('keeps slices long enough that a large fixed cost stays small, within twice sliceMs', () => {
     const s = new SliceSizer(DEFAULT_SLICES);
     const cost = (n: number) => 20 + 1 * n; // 20 ms fixed
-    const second = s.next(cost(8), 8, 5000);
-    const third = s.next(cost(second), second, 5000 - second);
-    assert.ok(cost(third) > 90 && cost(third) <= 2 * DEFAULT_SLICES.sliceMs, `${third} steps`);
+    let size = 8;
+    let remaining = 5000 - size;
+    for (let i = 0; i < 4; i++) {
+      size = s.next(cost(size), size, remaining);
+      remaining -= size;
+    }
+    // Grown (at most 4× a slice) to about 10× the fixed cost, capped at twice sliceMs.
+    assert.ok(cost(size) > 90 && cost(size) <= 2 * DEFAULT_SLICES.sliceMs, `${size} steps`);
   });
 });

@@ -84,7 +84,7 @@ describe('PromQL differential test against Prometheus', () => {
     engines.push([
       'memory, sliced',
       createQueryEngine(memory, {
-        slices: { firstSteps: 1, sliceMs: 0, finishWithinMs: 0, finishFirstWithinMs: 0 },
+        slices: { firstSteps: 1, sliceMs: 0, finishWithinMs: 0, finishFirstWithinMs: 0, lightWork: 0 },
       }),
     ]);
     // The same data in the embedded store, cut into blocks, read through the same Storage seam.
