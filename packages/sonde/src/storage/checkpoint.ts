@@ -176,15 +176,20 @@ function readColumns(r: ByteReader): Samples {
   return { t, v };
 }
 
+/** Scratch for the prev value's bits and for decoding sealed chunks (only their last value is kept). */
+const pw = new Float64Array(1);
+const pu = new Uint32Array(pw.buffer);
+let scratchT = new Float64Array(256);
+let scratchV = new Float64Array(256);
+
 export function readHeadRecord(r: ByteReader): HeadRecord {
   const ref = r.uvarint();
   const maxT = r.varint();
   const lastLo = r.u32();
   const lastHi = r.u32();
-  const pw = new Float64Array(1);
-  const pu = new Uint32Array(pw.buffer);
   pu[0] = r.u32();
   pu[1] = r.u32();
+  const prev = pw[0];
   const hMaxT = r.varint();
   const nc = r.uvarint();
   const chunks: HeadChunk[] = [];
@@ -194,10 +199,12 @@ export function readHeadRecord(r: ByteReader): HeadRecord {
     const n = r.uvarint();
     const bytes = r.bytes(r.uvarint()).slice();
     const chunk = { minT, maxT: cmaxT, n, lastV: 0, bytes };
-    const t = new Float64Array(n);
-    const v = new Float64Array(n);
-    decodeChunk(chunk, t, v, 0);
-    chunk.lastV = v[n - 1];
+    if (scratchT.length < n) {
+      scratchT = new Float64Array(n);
+      scratchV = new Float64Array(n);
+    }
+    decodeChunk(chunk, scratchT, scratchV, 0);
+    chunk.lastV = scratchV[n - 1];
     chunks.push(chunk);
   }
   const open = readColumns(r);
@@ -211,7 +218,7 @@ export function readHeadRecord(r: ByteReader): HeadRecord {
     maxT,
     lastHi,
     lastLo,
-    prev: pw[0],
+    prev,
     hMaxT,
     chunks,
     open,

@@ -16,6 +16,7 @@ import {
   decodeChunk,
   encodeChunk,
   openArrays,
+  openCap,
 } from './series.js';
 import type { HistogramSample, Labels } from './types.js';
 
@@ -200,7 +201,7 @@ export class Head {
         s.chunks = keepChunks;
         s.ooo = ooo;
         if (open) {
-          const [t, v] = openArrays(HEAD_CHUNK_SAMPLES, open.t, open.v, open.t.length);
+          const [t, v] = openArrays(openCap(open.t.length), open.t, open.v, open.t.length);
           s.setOpen(t, v, open.t.length);
         }
       }
@@ -248,7 +249,7 @@ export class Head {
     } else {
       s.chunks = chunks.length ? chunks : s.chunks;
       if (open.t.length) {
-        const [t, v] = openArrays(HEAD_CHUNK_SAMPLES, open.t, open.v, open.t.length);
+        const [t, v] = openArrays(openCap(open.t.length), open.t, open.v, open.t.length);
         s.setOpen(t, v, open.t.length);
       }
     }
@@ -304,6 +305,6 @@ function setSamples(s: MemSeries, run: Samples): void {
     s.setOpen(NO_SAMPLES.t, NO_SAMPLES.v, 0);
     return;
   }
-  const [t, v] = openArrays(HEAD_CHUNK_SAMPLES, run.t.subarray(i), run.v.subarray(i), n - i);
+  const [t, v] = openArrays(openCap(n - i), run.t.subarray(i), run.v.subarray(i), n - i);
   s.setOpen(t, v, n - i);
 }

@@ -58,6 +58,13 @@ export function encodeChunk(t: Float64Array, v: Float64Array, from: number, to: 
   return { minT: t[from], maxT: t[to - 1], n: to - from, lastV: v[to - 1], bytes: scratch.finish() };
 }
 
+/** Room for an open chunk of n samples: doubling from 16 as appends grow it, at most a chunk. */
+export function openCap(n: number): number {
+  let cap = 16;
+  while (cap < n && cap < HEAD_CHUNK_SAMPLES) cap *= 2;
+  return cap;
+}
+
 /** Timestamps and values of an open chunk in one buffer (fewer objects per series). */
 export function openArrays(
   cap: number,

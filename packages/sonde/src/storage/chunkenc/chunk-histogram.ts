@@ -137,9 +137,19 @@ export function encodeHistograms(
   );
 }
 
+const NONE = new Float64Array(0);
+
 export function decodeHistograms(r: ByteReader): HistogramSample[] {
   const n = r.uvarint();
   if (n > 1 << 24) throw new RangeError('corrupt histogram run');
+  if (n === 0) {
+    // most series have none (every checkpointed series carries an empty run): read past it, allocate nothing
+    decodeInts(r, 0, NONE, 0);
+    for (let k = 0; k < 4; k++) decodeValues(r, NONE, 0);
+    decodeBuckets(r, 0);
+    decodeBuckets(r, 0);
+    return [];
+  }
   const schema = new Float64Array(n);
   decodeInts(r, n, schema, 0);
   const cols = [0, 1, 2, 3].map(() => {
