@@ -87,6 +87,19 @@ describe('PromQL differential test against Prometheus', () => {
         slices: { firstSteps: 1, sliceMs: 0, finishWithinMs: 0, finishFirstWithinMs: 0, lightWork: 0 },
       }),
     ]);
+    // Read ahead for the whole range, then evaluated at once over what was read (a light query's way).
+    engines.push([
+      'memory, read ahead',
+      createQueryEngine(memory, {
+        slices: {
+          firstSteps: 1,
+          sliceMs: 0,
+          finishWithinMs: 0,
+          finishFirstWithinMs: 0,
+          lightWork: Number.POSITIVE_INFINITY,
+        },
+      }),
+    ]);
     // The same data in the embedded store, cut into blocks, read through the same Storage seam.
     dir = await mkdtemp(join(tmpdir(), 'sonde-promdiff-store-'));
     const store = await openStorage({ dir, maintenanceIntervalMs: 0, now: () => T0 + SPAN_MS });
