@@ -3,7 +3,7 @@
 // tick message is then the concatenation of pre-built per-query chunks, so
 // 1,000 dashboards watching the same ten queries cost ten evaluations and
 // ten JSON.stringify calls a second, not ten thousand.
-import type { Labels } from '../../storage/types.js';
+import type { Labels, Querier } from '../../storage/types.js';
 import { labelsKey } from '../../storage/labels.js';
 import type { QueryEngine, QueryValue } from '../../query/types.js';
 
@@ -31,6 +31,8 @@ export interface LiveQuery {
 
 export interface HubOptions {
   readonly engine: QueryEngine;
+  /** A store snapshot shared by a tick's evaluations (taking one walks the head's series). */
+  readonly snapshot?: () => Querier;
   readonly intervalMs: number;
   /** Most distinct expressions evaluated at once, over all streams. */
   readonly maxQueries: number;
@@ -161,19 +163,24 @@ export class LiveHub {
     }
     this.running = true;
     const t = this.tickAt(Date.now());
+    const querier = this.queries.size > 1 ? this.opts.snapshot?.() : undefined;
     try {
-      await Promise.all([...this.queries.values()].map((q) => this.evaluate(q, t)));
+      await Promise.all([...this.queries.values()].map((q) => this.evaluate(q, t, querier)));
       this.lastTickMs = t;
       this.sweep(t);
       if (!this.closed) this.opts.onTick(t);
     } finally {
+      querier?.close();
       this.running = false;
     }
   }
 
-  async evaluate(q: LiveQuery, t: number): Promise<void> {
+  async evaluate(q: LiveQuery, t: number, querier?: Querier): Promise<void> {
     try {
-      const value = await this.opts.engine.instant(q.expr, t, { timeoutMs: this.opts.timeoutMs });
+      const value = await this.opts.engine.instant(q.expr, t, {
+        timeoutMs: this.opts.timeoutMs,
+        ...(querier ? { querier } : {}),
+      });
       const pts = points(value);
       const defs: string[] = [];
       const vals: string[] = [];

@@ -85,6 +85,7 @@ export function createLiveRoutes(options: LiveOptions = {}): RoutePlugin & { sta
     const streams = new Set<Stream>();
     const hub = new LiveHub({
       engine: deps.engine,
+      snapshot: () => deps.storage.querier(),
       intervalMs: o.intervalMs,
       maxQueries: o.maxQueries,
       maxSeriesPerQuery: o.maxSeriesPerQuery,
