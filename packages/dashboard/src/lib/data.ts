@@ -2,7 +2,7 @@
 // query_range, then live points appended in place), and plain API calls
 // with loading/error state and optional refresh.
 import { createContext } from 'preact';
-import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type Result, api } from '../api/client';
 import { LiveStream } from '../api/live';
 import { Columns, labelKey, parseValue } from './columns';
@@ -99,7 +99,8 @@ export function useSeries(
   }));
   const key = queries.join('\n');
 
-  useEffect(() => {
+  // A layout effect: the history fetch starts as the chart is committed, not a frame later.
+  useLayoutEffect(() => {
     const ac = new AbortController();
     const data = new Columns(1024);
     let version = 0;
