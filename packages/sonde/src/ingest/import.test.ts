@@ -8,7 +8,7 @@ import { MemoryStorage } from '../storage/memory.js';
 import type { Storage } from '../storage/types.js';
 import { splitCsvLine } from './csv.js';
 import { ImportCaches, detectFormat, importStream, importText } from './import.js';
-import { IngestLimitError } from './limits.js';
+import { IngestInputError, IngestLimitError } from './limits.js';
 import { REDACTED } from './redact.js';
 import { IngestStats } from './stats.js';
 
@@ -23,8 +23,9 @@ function selectAllLabels(storage: Storage, name: string) {
   return all(storage, name)[0].labels;
 }
 
-async function* chunks(text: string, size: number) {
-  for (let i = 0; i < text.length; i += size) yield Buffer.from(text.slice(i, i + size));
+/** Byte slices, which may cut a character's UTF-8 sequence in two. */
+async function* byteChunks(buf: Buffer, size: number) {
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
 }
 
 const OM = `# HELP http_requests Requests.
@@ -224,7 +225,7 @@ describe('importStream', () => {
     for (const size of [1, 7, 100, 4096]) {
       const storage = new MemoryStorage();
       const progress: number[] = [];
-      const got = await importStream(storage, chunks(text, size), {
+      const got = await importStream(storage, byteChunks(Buffer.from(text), size), {
         format: 'prometheus',
         commitEvery: 50,
         onProgress: (bytes) => progress.push(bytes),
@@ -233,6 +234,22 @@ describe('importStream', () => {
       assert.equal(progress.at(-1), Buffer.byteLength(text));
       assert.equal(storage.stats().samplesAppended, 1000);
     }
+  });
+
+  it('refuses invalid UTF-8 instead of storing U+FFFD, naming where it is', async () => {
+    const good = Buffer.from('m{s="é"} 1 1000\nm{s="ok"} 2 1000\n');
+    const bad = Buffer.concat([Buffer.from('m{s="x'), Buffer.from([0xff]), Buffer.from('y"} 3 1000\n')]);
+    const storage = new MemoryStorage();
+    await assert.rejects(
+      importStream(storage, byteChunks(Buffer.concat([good, bad]), 5), {
+        format: 'prometheus',
+      }),
+      (e: Error) => e instanceof IngestInputError && /not valid UTF-8 in line 3/.test(e.message),
+    );
+    const labels = [...storage.querier().select([{ type: '=', name: '__name__', value: 'm' }], 0, 2000)].map(
+      (s) => s.labels.s,
+    );
+    assert.ok(!labels.some((v) => v.includes('\uFFFD')), `nothing replaced was stored: ${labels}`);
   });
 });
 

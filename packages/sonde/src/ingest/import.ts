@@ -2,13 +2,12 @@
 // OpenMetrics, Prometheus text, JSON lines or CSV, into a Storage. A request
 // body is one commit; a file is committed in slices so that its size is not
 // bounded by memory.
-import { StringDecoder } from 'node:string_decoder';
 import type { Storage } from '../storage/types.js';
 import type { Labels } from '../storage/types.js';
 import { IngestBatch, type IngestSummary, PreparedLabelsCache } from './batch.js';
 import { createCsvImporter } from './csv.js';
 import { createJsonlImporter } from './jsonl.js';
-import { type IngestLimits, resolveLimits } from './limits.js';
+import { IngestInputError, type IngestLimits, resolveLimits } from './limits.js';
 import type { SeriesEntry } from './series-entry.js';
 import type { IngestStats } from './stats.js';
 import { TextParser } from './text-parser.js';
@@ -117,24 +116,40 @@ export async function importStream(
   });
   const commitEvery = options.commitEvery ?? 250_000;
   const importer = createImporter(options.format, batch);
-  const decoder = new StringDecoder('utf8');
+  // fatal: invalid UTF-8 is refused, never replaced by U+FFFD (as for request bodies).
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   let bytes = 0;
   let samples = 0;
+  let lines = 1;
+  const decode = (chunk: Buffer | undefined, from: number): string => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch {
+      throw new IngestInputError(
+        `not valid UTF-8 in line ${lines} or the next (bytes ${from}–${bytes}): metric names, label names and values must be UTF-8`,
+      );
+    }
+  };
+  const write = (text: string) => {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+    importer.write(text);
+  };
   for await (const chunk of chunks) {
     const before = batch.pendingSamples;
+    const from = bytes;
     if (typeof chunk === 'string') {
       bytes += Buffer.byteLength(chunk);
-      importer.write(chunk);
+      write(chunk);
     } else {
       bytes += chunk.length;
-      importer.write(decoder.write(chunk));
+      write(decode(chunk, from));
     }
     samples += batch.pendingSamples - before;
     if (batch.pendingSamples >= commitEvery) await batch.flush();
     options.onProgress?.(bytes, samples);
   }
-  const tail = decoder.end();
-  if (tail) importer.write(tail);
+  const tail = decode(undefined, bytes);
+  if (tail) write(tail);
   importer.end();
   return batch.commit();
 }
