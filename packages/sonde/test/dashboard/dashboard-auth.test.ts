@@ -94,8 +94,15 @@ describe('dashboard behind sign-in, in Chromium against a real sonde', { timeout
 
   it('when the session ends while a page is open, the next API call leads to the sign-in form', async () => {
     await page.evaluate(() => fetch('/api/sonde/v1/session', { method: 'DELETE' }));
-    // A client-side navigation: the page itself is not reloaded, only its API calls fail.
-    await page.getByRole('link', { name: 'Storage' }).first().click();
+    // A client-side navigation: the page itself is not reloaded, only its API calls fail. The live
+    // stream's own next request may get the 401 first and lead to sign-in before the click lands.
+    if (!/\/login$/.test(page.url())) {
+      await page
+        .getByRole('link', { name: 'Storage' })
+        .first()
+        .click({ timeout: 5000 })
+        .catch(() => {}); // already on the sign-in form
+    }
     await page.waitForURL(/\/login$/, { timeout: 10_000 });
     await page.goto(`${sonde.url}/explore`);
     await page.waitForURL(/\/login$/);
