@@ -82,12 +82,11 @@ export async function buildBlocks(dir: string, cut: ReadonlyMap<number, CutSerie
   const refs = [...cut.keys()].sort((a, b) => a - b);
   let minT = Number.POSITIVE_INFINITY;
   let maxT = Number.NEGATIVE_INFINITY;
+  // Extents come from chunk headers: decoding every series up front would hold
+  // the whole cut decoded at once (a memory peak the allocator keeps).
   for (const c of cut.values()) {
-    const n = c.floats.t.length;
-    if (n) {
-      minT = Math.min(minT, c.floats.t[0]);
-      maxT = Math.max(maxT, c.floats.t[n - 1]);
-    }
+    minT = Math.min(minT, c.minT);
+    maxT = Math.max(maxT, c.maxT);
     if (c.ht.length) {
       minT = Math.min(minT, c.ht[0]);
       maxT = Math.max(maxT, c.ht[c.ht.length - 1]);
@@ -110,6 +109,7 @@ export async function buildBlocks(dir: string, cut: ReadonlyMap<number, CutSerie
         if (c.ht.length) chunks.push(...histogramRollupChunks(computeHistogramRollup(c.ht, c.h, res)));
         writers[tier].addSeries(ref, chunks);
       }
+      c.release();
       if (performance.now() - since > 8) {
         await yieldNow();
         since = performance.now();

@@ -18,7 +18,7 @@ import {
 } from './checkpoint.js';
 import { ByteWriter } from './chunkenc/varint.js';
 import { compactTier } from './compact.js';
-import { type CutSeries, Head } from './head.js';
+import { type CutSeries, decodedCut, Head } from './head.js';
 import { type BlockEntry, SnapshotQuerier, type Tombstone } from './querier.js';
 import { type ReplayTarget, readFlushMarker, replayRecord, writeFlushMarker } from './recovery.js';
 import { type RetentionMs, blocksToDrop } from './retention.js';
@@ -307,12 +307,15 @@ class Db implements EmbeddedStorage {
         const c = next.get(ref);
         if (!c) continue;
         const keepH = c.ht.map((t) => t < mint || t > maxt);
-        next.set(ref, {
-          floats: mergeOutside(c.floats, mint, maxt),
-          ht: c.ht.filter((_, i) => keepH[i]),
-          h: c.h.filter((_, i) => keepH[i]),
-          prev: c.prev,
-        });
+        next.set(
+          ref,
+          decodedCut(
+            mergeOutside(c.floats, mint, maxt),
+            c.ht.filter((_, i) => keepH[i]),
+            c.h.filter((_, i) => keepH[i]),
+            c.prev,
+          ),
+        );
       }
       return next;
     });

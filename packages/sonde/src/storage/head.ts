@@ -33,6 +33,11 @@ export interface CutSeries {
   readonly h: readonly HistogramSample[];
   /** The value before `floats` (for counter-correct rollups). */
   readonly prev: number;
+  /** Oldest and newest float timestamp (±Infinity when none), known without decoding. */
+  readonly minT: number;
+  readonly maxT: number;
+  /** Drops what `floats` decoded; it is decoded again if read again. */
+  release(): void;
 }
 
 /** A cut's take from one series: sealed head chunks kept encoded until first read. */
@@ -47,6 +52,26 @@ class CutRun implements CutSeries {
     readonly prev: number,
   ) {}
 
+  get minT(): number {
+    const n = this.rest.t.length;
+    return Math.min(
+      this.chunks[0]?.minT ?? Number.POSITIVE_INFINITY,
+      n ? this.rest.t[0] : Number.POSITIVE_INFINITY,
+    );
+  }
+
+  get maxT(): number {
+    const n = this.rest.t.length;
+    return Math.max(
+      this.chunks.at(-1)?.maxT ?? Number.NEGATIVE_INFINITY,
+      n ? this.rest.t[n - 1] : Number.NEGATIVE_INFINITY,
+    );
+  }
+
+  release(): void {
+    if (this.chunks.length) this.decoded = null;
+  }
+
   get floats(): Samples {
     if (this.decoded) return this.decoded;
     const runs: Samples[] = this.chunks.map((c) => {
@@ -58,6 +83,16 @@ class CutRun implements CutSeries {
     this.decoded = mergeRuns(runs);
     return this.decoded;
   }
+}
+
+/** A cut series from samples already decoded. */
+export function decodedCut(
+  floats: Samples,
+  ht: readonly number[],
+  h: readonly HistogramSample[],
+  prev: number,
+): CutSeries {
+  return new CutRun([], floats, ht, h, prev);
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
