@@ -4,7 +4,7 @@
 // resolving with what was accepted and why the rest was not.
 import { wordsOf } from './chunkenc/float-bits.js';
 import { ByteWriter } from './chunkenc/varint.js';
-import { ACCEPTED, DUPLICATE, Head, OUT_OF_ORDER } from './head.js';
+import { ACCEPTED, DUPLICATE, type Head, OUT_OF_ORDER } from './head.js';
 import type { MemSeries } from './series.js';
 import type { AppendResult, Appender, HistogramSample, Labels, SeriesRef } from './types.js';
 import { frameInPlace } from './wal.js';
@@ -41,11 +41,7 @@ export class EmbeddedAppender implements Appender {
   constructor(private readonly sink: AppendSink) {}
 
   private seriesFor(labels: Labels): MemSeries | null {
-    const head = this.sink.head;
-    const s = head.lookup(labels);
-    if (s) return s;
-    if (!labels || typeof labels !== 'object' || !Head.valid(labels)) return null;
-    return head.create(labels);
+    return this.sink.head.obtain(labels);
   }
 
   append(labels: Labels, t: number, v: number): void {

@@ -108,16 +108,19 @@ export class Head {
 
   constructor(public oooWindowMs: number) {}
 
-  /** The series for a label set, or null if the set is invalid (no name, bad label name). */
-  lookup(labels: Labels): MemSeries | null {
+  /** The series for a label set, created if new; null if the set is invalid (no name, bad label name). */
+  obtain(labels: Labels): MemSeries | null {
     const cached = this.labelCache.get(labels);
     if (cached && !cached.deleted) return cached;
-    const s = this.byLabels.get(labels);
+    if (!labels || typeof labels !== 'object') return null;
+    // one hash for both the lookup and a creation (it ignores order and empty values, as `clean` does)
+    const hash = labelsHash(labels);
+    const s = this.byLabels.get(labels, hash);
     if (s) {
       this.labelCache.set(labels, s);
       return s;
     }
-    return null;
+    return Head.valid(labels) ? this.create(labels, this.nextRef, hash) : null;
   }
 
   static valid(labels: Labels): boolean {
@@ -127,17 +130,17 @@ export class Head {
   }
 
   /** Creates a series (ref given on replay, allocated otherwise). */
-  create(labels: Labels, ref = this.nextRef): MemSeries {
+  create(labels: Labels, ref = this.nextRef, hash?: number): MemSeries {
     const clean: Record<string, string> = {};
     for (const name of Object.keys(labels).sort()) {
       const value = labels[name];
       if (value !== '') clean[this.postings.internName(name)] = this.postings.internValue(name, value);
     }
     const s = new MemSeries(ref, Object.freeze(clean));
-    const hash = labelsHash(clean);
-    const old = this.byLabels.get(clean, hash);
+    const h = hash ?? labelsHash(clean);
+    const old = this.byLabels.get(clean, h);
     if (old) this.drop(old);
-    this.byLabels.add(s, hash);
+    this.byLabels.add(s, h);
     this.byRef.set(ref, s);
     this.postings.add(ref, clean);
     if (ref >= this.nextRef) this.nextRef = ref + 1;
