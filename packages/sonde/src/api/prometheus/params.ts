@@ -51,6 +51,14 @@ export function list(p: Params, name: string): string[] {
 
 const MIN_TIME = -9223372036854; // Prometheus's minimum representable time, in seconds.
 const MAX_TIME = 9223372036854;
+/** Prometheus durations are int64 nanoseconds: past ~292 years they do not parse. */
+const MAX_DURATION_MS = 9_223_372_036_854;
+
+/** A Prometheus duration in ms, or null when it does not parse or overflows. */
+function boundedDurationMs(text: string): number | null {
+  const d = parseDurationMs(text);
+  return d !== null && Math.abs(d) <= MAX_DURATION_MS ? d : null;
+}
 
 /** A timestamp parameter in ms: unix seconds (fractional ok), RFC3339, "now", or "-1h"-style relative to now. */
 export function parseTimeMs(text: string, nowMs = Date.now()): number {
@@ -62,7 +70,7 @@ export function parseTimeMs(text: string, nowMs = Date.now()): number {
   }
   const rel = /^(?:now)?([+-])(\w+)$/.exec(s);
   if (rel) {
-    const d = parseDurationMs(rel[2]);
+    const d = boundedDurationMs(rel[2]);
     if (d !== null) return rel[1] === '-' ? nowMs - d : nowMs + d;
   }
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s)) {
@@ -71,8 +79,6 @@ export function parseTimeMs(text: string, nowMs = Date.now()): number {
   }
   throw new ParamError(`cannot parse ${JSON.stringify(text)} to a valid timestamp`);
 }
-
-const MAX_DURATION_MS = 9_223_372_036_854;
 
 /** A duration parameter in ms: seconds (fractional ok) or a Prometheus duration like "1m30s". */
 export function parseDurationParamMs(text: string): number {
@@ -85,8 +91,7 @@ export function parseDurationParamMs(text: string): number {
     }
     throw new ParamError(`cannot parse ${JSON.stringify(text)} to a valid duration. It overflows int64`);
   }
-  const d = parseDurationMs(s);
-  // Prometheus durations are int64 nanoseconds: past ~292 years they do not parse.
-  if (d !== null && Math.abs(d) <= MAX_DURATION_MS) return d;
+  const d = boundedDurationMs(s);
+  if (d !== null) return d;
   throw new ParamError(`cannot parse ${JSON.stringify(text)} to a valid duration`);
 }
