@@ -40,8 +40,8 @@ export class EmbeddedAppender implements Appender {
 
   constructor(private readonly sink: AppendSink) {}
 
-  private seriesFor(labels: Labels): MemSeries | null {
-    return this.sink.head.obtain(labels);
+  private seriesFor(labels: Labels, remember = true): MemSeries | null {
+    return this.sink.head.obtain(labels, remember);
   }
 
   append(labels: Labels, t: number, v: number): void {
@@ -56,7 +56,7 @@ export class EmbeddedAppender implements Appender {
   appendRef(ref: SeriesRef | null, labels: Labels, t: number, v: number): SeriesRef | null {
     // a handle is a MemSeries of this head; a deleted one (dropped, replaced) is looked up again
     let s = ref as MemSeries | null;
-    if (s === null || s.deleted) s = this.seriesFor(labels);
+    if (s === null || s.deleted) s = this.seriesFor(labels, false);
     if (!s || !Number.isFinite(t) || typeof v !== 'number') this.invalid++;
     else this.push(s, t, v);
     return s;

@@ -4,7 +4,7 @@
 // older than a time off into a block-to-be; deleting ranges.
 import { wordsOf } from './chunkenc/float-bits.js';
 import { Postings } from './postings.js';
-import { SeriesSet, labelsHash } from './series-set.js';
+import { SeriesSet, labelsHash, sortedNames } from './series-set.js';
 import { insertSample, lowerBound, mergeRuns, rangeOf, viewFloats } from './samples.js';
 import {
   HEAD_CHUNK_SAMPLES,
@@ -108,19 +108,27 @@ export class Head {
 
   constructor(public oooWindowMs: number) {}
 
-  /** The series for a label set, created if new; null if the set is invalid (no name, bad label name). */
-  obtain(labels: Labels): MemSeries | null {
+  /**
+   * The series for a label set, created if new; null if the set is invalid (no name, bad label
+   * name). `remember` keeps the labels object as a key for the next lookup; callers that hold
+   * the series handle themselves (Appender.appendRef) pass false.
+   */
+  obtain(labels: Labels, remember = true): MemSeries | null {
     const cached = this.labelCache.get(labels);
     if (cached && !cached.deleted) return cached;
     if (!labels || typeof labels !== 'object') return null;
-    // one hash for both the lookup and a creation (it ignores order and empty values, as `clean` does)
-    const hash = labelsHash(labels);
+    // one sort and one hash for both the lookup and a creation (the hash ignores empty values, as `clean` does)
+    const names = sortedNames(labels);
+    const hash = labelsHash(labels, names);
     const s = this.byLabels.get(labels, hash);
     if (s) {
-      this.labelCache.set(labels, s);
+      if (remember) this.labelCache.set(labels, s);
       return s;
     }
-    return Head.valid(labels) ? this.create(labels, this.nextRef, hash) : null;
+    if (!Head.valid(labels)) return null;
+    const created = this.create(labels, this.nextRef, hash, names);
+    if (remember) this.labelCache.set(labels, created);
+    return created;
   }
 
   static valid(labels: Labels): boolean {
@@ -130,21 +138,16 @@ export class Head {
   }
 
   /** Creates a series (ref given on replay, allocated otherwise). */
-  create(labels: Labels, ref = this.nextRef, hash?: number): MemSeries {
-    const clean: Record<string, string> = {};
-    for (const name of Object.keys(labels).sort()) {
-      const value = labels[name];
-      if (value !== '') clean[this.postings.internName(name)] = this.postings.internValue(name, value);
-    }
-    const s = new MemSeries(ref, Object.freeze(clean));
+  create(labels: Labels, ref = this.nextRef, hash?: number, names = sortedNames(labels)): MemSeries {
+    // names and values interned as the index holds them, and the ref indexed, in one pass
+    const clean = Object.freeze(this.postings.addSeries(ref, labels, names));
+    const s = new MemSeries(ref, clean);
     const h = hash ?? labelsHash(clean);
     const old = this.byLabels.get(clean, h);
     if (old) this.drop(old);
     this.byLabels.add(s, h);
     this.byRef.set(ref, s);
-    this.postings.add(ref, clean);
     if (ref >= this.nextRef) this.nextRef = ref + 1;
-    this.labelCache.set(labels, s);
     return s;
   }
 

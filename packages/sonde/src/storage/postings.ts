@@ -68,29 +68,35 @@ export class Postings {
     return s;
   }
 
-  /** The copy of a value of label `name` that the index already holds (the string itself if new). */
-  internValue(name: string, value: string): string {
-    const list = this.byName.get(name)?.get(value);
-    if (list === undefined) return value;
-    const ref = typeof list === 'number' ? list : list[0];
-    return this.labelsOf(ref)?.[name] ?? value;
-  }
-
-  /** Adds a series; refs must be added in increasing order (they are allocated so). */
-  add(ref: number, labels: Labels): void {
-    for (const name in labels) {
-      const value = labels[name];
+  /**
+   * Indexes a new series and returns its labels as the series should hold them: names in
+   * `names` order, empty values left out, each name and value the copy the index already
+   * holds (one string per distinct value however many series carry it). Refs come in
+   * increasing order (they are allocated so) except on replay.
+   */
+  addSeries(ref: number, labels: Labels, names: readonly string[]): Record<string, string> {
+    const clean: Record<string, string> = {};
+    for (const raw of names) {
+      const value = labels[raw];
+      if (value === '') continue;
+      const name = this.internName(raw);
       let values = this.byName.get(name);
-      if (!values) this.byName.set(this.internName(name), (values = new Map()));
+      if (values === undefined) this.byName.set(name, (values = new Map()));
       const list = values.get(value);
-      if (list === undefined) values.set(value, ref);
-      else if (typeof list === 'number') {
+      if (list === undefined) {
+        values.set(value, ref);
+        clean[name] = value;
+        continue;
+      }
+      clean[name] = this.labelsOf(typeof list === 'number' ? list : list[0])?.[name] ?? value;
+      if (typeof list === 'number') {
         if (list !== ref) values.set(value, list < ref ? [list, ref] : [ref, list]);
       } else if (list.length === 0 || list[list.length - 1] < ref) list.push(ref);
       else insertSorted(list, ref);
     }
     if (this.all.length === 0 || this.all[this.all.length - 1] < ref) this.all.push(ref);
     else insertSorted(this.all, ref);
+    return clean;
   }
 
   remove(ref: number, labels: Labels): void {
