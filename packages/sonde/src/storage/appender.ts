@@ -8,7 +8,7 @@ import { ACCEPTED, DUPLICATE, type Head, OUT_OF_ORDER } from './head.js';
 import type { MemSeries } from './series.js';
 import type { AppendResult, Appender, HistogramSample, Labels, SeriesRef } from './types.js';
 import { frameInPlace } from './wal.js';
-import { histogramRecord, samplesRecord, seriesRecord } from './wal-records.js';
+import { REC_SERIES, addToSeriesRecord, histogramRecord, samplesRecord } from './wal-records.js';
 
 export interface AppendSink {
   readonly head: Head;
@@ -131,12 +131,19 @@ export class EmbeddedAppender implements Appender {
       w.ensure(8);
       w.pos += 8;
     };
+    // new series go in one record, ahead of the samples record that needs them
+    let seriesOpen = false;
     const note = (s: MemSeries) => {
       if (s.logged || s.logging) return;
       s.logging = true;
+      if (!seriesOpen) w.u8(REC_SERIES);
+      seriesOpen = true;
       fresh.push(s);
-      seriesRecord(w, s.ref, s.labels);
-      flushRecord();
+      addToSeriesRecord(w, s.ref, s.labels);
+    };
+    const closeSeries = () => {
+      if (seriesOpen) flushRecord();
+      seriesOpen = false;
     };
     // drop samples older than retention up front; they are never logged
     let keep = 0;
@@ -153,6 +160,7 @@ export class EmbeddedAppender implements Appender {
       vw[2 * keep + 1] = vw[2 * i + 1];
       keep++;
     }
+    closeSeries();
     const refs = new Int32Array(keep);
     for (let i = 0; i < keep; i++) refs[i] = series[i].ref;
     const words = vw;
@@ -168,6 +176,7 @@ export class EmbeddedAppender implements Appender {
         hKeep.push(i);
       }
     }
+    closeSeries();
     if (hKeep.length) {
       histogramRecord(
         w,

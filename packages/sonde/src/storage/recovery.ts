@@ -16,7 +16,7 @@ import {
   REC_SERIES,
   readDelete,
   readHistograms,
-  readLabels,
+  readSeries,
   readMetadata,
   readSamples,
 } from './wal-records.js';
@@ -42,9 +42,9 @@ export function replayRecord(x: ReplayTarget, rec: Uint8Array, skipBefore: numbe
         break;
       }
       case REC_SERIES: {
-        const ref = r.uvarint();
-        const labels = readLabels(r);
-        if (!head.byRef.has(ref)) head.create(labels, ref);
+        readSeries(r, (ref, labels) => {
+          if (!head.byRef.has(ref)) head.create(labels, ref);
+        });
         break;
       }
       case REC_HEAD: {

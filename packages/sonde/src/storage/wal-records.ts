@@ -41,11 +41,12 @@ export function readString(r: ByteReader): string {
 }
 
 export function writeLabels(w: ByteWriter, labels: Labels): void {
-  const names = Object.keys(labels);
-  w.uvarint(names.length);
-  for (const n of names) {
-    writeString(w, n);
-    writeString(w, labels[n]);
+  let n = 0;
+  for (const _ in labels) n++;
+  w.uvarint(n);
+  for (const name in labels) {
+    writeString(w, name);
+    writeString(w, labels[name]);
   }
 }
 
@@ -59,10 +60,25 @@ export function readLabels(r: ByteReader): Record<string, string> {
   return out;
 }
 
+/**
+ * New series: (ref, labels) pairs to the end of the record. One record per series was the
+ * old form (still read); a commit now logs all its new series in one record, framed and
+ * checksummed once.
+ */
 export function seriesRecord(w: ByteWriter, ref: number, labels: Labels): void {
   w.u8(REC_SERIES);
+  addToSeriesRecord(w, ref, labels);
+}
+
+/** Appends one more (ref, labels) pair to a series record being written. */
+export function addToSeriesRecord(w: ByteWriter, ref: number, labels: Labels): void {
   w.uvarint(ref);
   writeLabels(w, labels);
+}
+
+/** Every (ref, labels) pair of a series record, in order. */
+export function readSeries(r: ByteReader, each: (ref: number, labels: Record<string, string>) => void): void {
+  while (r.pos < r.end) each(r.uvarint(), readLabels(r));
 }
 
 /** Float samples: refs, timestamps and the raw words (lo, hi pairs) of the values. */
