@@ -80,6 +80,29 @@ export function openArrays(
   return [nt, nv];
 }
 
+/**
+ * A new series' first open chunk (16 samples) is carved from a shared slab instead of an
+ * ArrayBuffer of its own: a buffer costs an allocation outside the JS heap and a tracking
+ * record the collector sweeps, the largest single cost of creating a series. Regions are
+ * never reused, so views stay valid; a slab is freed once every series carved from it has
+ * grown out of its region (at 16 samples) or been cut, which bounds what it can pin.
+ */
+const FIRST_CAP = 16;
+const SLAB_BYTES = 64 * 1024;
+let slab = new ArrayBuffer(0);
+let slabUsed = 0;
+
+function firstOpenRegion(): number {
+  const bytes = FIRST_CAP * 16;
+  if (slabUsed + bytes > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed += bytes;
+  return at;
+}
+
 export function decodeChunk(c: HeadChunk, t: Float64Array, v: Float64Array, at: number): void {
   const r = new ByteReader(c.bytes);
   decodeTimestamps(r, t, at);
@@ -224,7 +247,13 @@ export class MemSeries {
   }
 
   private grow(): void {
-    const cap = this.t.length === 0 ? 16 : Math.min(HEAD_CHUNK_SAMPLES, this.t.length * 2);
+    if (this.t.length === 0) {
+      const at = firstOpenRegion();
+      this.t = new Float64Array(slab, at, FIRST_CAP);
+      this.vw = new Uint32Array(slab, at + FIRST_CAP * 8, FIRST_CAP * 2);
+      return;
+    }
+    const cap = Math.min(HEAD_CHUNK_SAMPLES, this.t.length * 2);
     this.setOpen(...openArrays(cap, this.t, this.v, this.n), this.n);
   }
 
