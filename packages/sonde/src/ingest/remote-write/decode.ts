@@ -8,7 +8,7 @@ import { spansToRun } from '../histogram.js';
 import { IngestInputError } from '../limits.js';
 import { SeriesEntry } from '../series-entry.js';
 import { HistogramType, MetricMetadataType } from './schema.js';
-import { utf8Field } from '../utf8.js';
+import { LabelStrings } from '../label-strings.js';
 
 export interface WriteRequestSink {
   /** Starts a series; its samples follow. The entry is the decoder's cache entry for it (same labels). */
@@ -101,6 +101,7 @@ export class WriteRequestDecoder {
   private readonly samples: number[] = [];
   private readonly histograms: number[] = [];
   private readonly sampleReader = new Reader(Buffer.alloc(0), 0);
+  private readonly strings = new LabelStrings();
 
   constructor(options: DecoderOptions = {}) {
     this.maxCached = options.maxCachedSeries ?? 1_000_000;
@@ -224,7 +225,7 @@ export class WriteRequestDecoder {
         }
         const se = r.sub();
         if (se > e) throw truncated(r.pos);
-        const s = utf8Field(buf, r.pos, se, 'remote_write: label');
+        const s = this.strings.read(buf, r.pos, se, 'remote_write: label');
         if (k >>> 3 === 1) name = s;
         else if (k >>> 3 === 2) value = s;
         r.pos = se;
