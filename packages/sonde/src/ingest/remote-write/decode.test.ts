@@ -110,6 +110,31 @@ describe('remote_write decoder', () => {
     }
   });
 
+  it('tells a repeated series from one that starts with its label bytes and has more', () => {
+    const decoder = new WriteRequestDecoder();
+    const label = (name: string, value: string) => ({ name, value });
+    const a = { labels: [label('__name__', 'a')], samples: [{ value: 1, timestamp: 1 }] };
+    const b = { labels: [label('__name__', 'b'), label('k', 'v')], samples: [{ value: 2, timestamp: 1 }] };
+    const bMore = { labels: [...b.labels, label('z', 'more')], samples: [{ value: 3, timestamp: 1 }] };
+    const names = (body: Buffer) => decode(body, decoder).series.map((s) => ({ ...s.labels }));
+    assert.deepEqual(names(encode({ timeseries: [a, b] })), [{ __name__: 'a' }, { __name__: 'b', k: 'v' }]);
+    assert.deepEqual(names(encode({ timeseries: [a, bMore] })), [
+      { __name__: 'a' },
+      { __name__: 'b', k: 'v', z: 'more' },
+    ]);
+    assert.deepEqual(names(encode({ timeseries: [a, b] })), [{ __name__: 'a' }, { __name__: 'b', k: 'v' }]);
+    // b's label bytes, its sample, then one more label after the sample (fields out of order)
+    const bBytes = encode({ timeseries: [b] });
+    const extra = encode({ timeseries: [{ labels: [label('z', 'late')] }] });
+    const late = Buffer.concat([bBytes.subarray(2), extra.subarray(2)]);
+    const series = Buffer.concat([Buffer.from([0x0a, late.length]), late]);
+    assert.deepEqual(names(Buffer.concat([encode({ timeseries: [a] }), series])), [
+      { __name__: 'a' },
+      { __name__: 'b', k: 'v', z: 'late' },
+    ]);
+    assert.deepEqual(names(encode({ timeseries: [a, b] })), [{ __name__: 'a' }, { __name__: 'b', k: 'v' }]);
+  });
+
   it('decodes integer and float native histograms into dense runs, and metadata', () => {
     const got = decode(
       encode({
