@@ -13,8 +13,12 @@ export class SeriesEntry {
   /** The store's handle (Appender.appendRef), null until it gives one, and the storage it is for. */
   ref: SeriesRef | null = null;
   refOf: object | null = null;
-  /** Its key in the cache that holds it ('' when uncached). */
+  /** Its key in the cache that holds it ('' when uncached, or when the cache keys by bytes). */
   key = '';
+  /** For a cache keyed by bytes (remote_write's label bytes): where its key bytes are. */
+  keyBytes: Uint8Array | null = null;
+  keyAt = 0;
+  keyLength = 0;
   /**
    * The series that followed it last time. Sources send series in the same
    * order request after request (and targets scrape after scrape), so this is
