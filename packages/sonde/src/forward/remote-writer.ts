@@ -22,12 +22,18 @@ export interface RemoteWriterOptions {
   readonly logger?: SenderLogger;
 }
 
-interface PendingSeries {
-  readonly labels: Labels;
-  t: number[];
+/** A series with samples to forward: kept across commits (arrays reused, labels encoded once). */
+interface PendingSeries extends SeriesBatch {
+  readonly shard: number;
+  t: Float64Array;
   v: Float64Array;
   n: number;
+  /** The commit that last forwarded samples of it (idle series are forgotten). */
+  seen: number;
 }
+
+/** Series idle for this many commits are dropped from the writer's table. */
+const IDLE_COMMITS = 64;
 
 export interface RemoteWriterStats extends SenderCounters {
   readonly target: string;
@@ -53,8 +59,10 @@ export class RemoteWriter {
     retries: 0,
     lastError: null,
   };
-  private pending = new Map<Labels, PendingSeries>();
-  private readonly shardOf = new WeakMap<Labels, number>();
+  private readonly series = new Map<Labels, PendingSeries>();
+  /** Series with samples since the last commit, in the order they first got one. */
+  private active: PendingSeries[] = [];
+  private commits = 0;
   private readonly maxSamplesPerSend: number;
 
   constructor(options: RemoteWriterOptions) {
@@ -76,39 +84,56 @@ export class RemoteWriter {
   }
 
   append(labels: Labels, t: number, v: number): void {
-    let p = this.pending.get(labels);
-    if (!p) this.pending.set(labels, (p = { labels, t: [], v: new Float64Array(4), n: 0 }));
-    if (p.n === p.v.length) {
-      const grown = new Float64Array(p.n * 2);
-      grown.set(p.v);
-      p.v = grown;
+    let p = this.series.get(labels);
+    if (p === undefined) {
+      const shard = hash(labelsKey(labels)) % this.queues.length;
+      p = { labels, shard, t: new Float64Array(4), v: new Float64Array(4), n: 0, seen: this.commits };
+      this.series.set(labels, p);
     }
-    p.t.push(t);
-    p.v[p.n++] = v;
+    if (p.n === 0) this.active.push(p);
+    if (p.n === p.t.length) {
+      const t2 = new Float64Array(p.n * 2);
+      const v2 = new Float64Array(p.n * 2);
+      t2.set(p.t);
+      v2.set(p.v);
+      p.t = t2;
+      p.v = v2;
+    }
+    p.t[p.n] = t;
+    p.v[p.n] = v;
+    p.n++;
   }
 
   /** Makes everything appended since the last commit durable in the queues. */
   commit(): void {
-    if (this.pending.size === 0) return;
-    const perShard: SeriesBatch[][] = this.queues.map(() => []);
-    for (const p of this.pending.values()) {
-      let shard = this.shardOf.get(p.labels);
-      if (shard === undefined) {
-        shard = hash(labelsKey(p.labels)) % this.queues.length;
-        this.shardOf.set(p.labels, shard);
-      }
-      perShard[shard].push({ labels: p.labels, t: p.t, v: p.v.subarray(0, p.n) });
+    if (this.active.length === 0) return;
+    const commit = ++this.commits;
+    const perShard: PendingSeries[][] = this.queues.map(() => []);
+    for (const p of this.active) {
+      perShard[p.shard].push(p);
+      p.seen = commit;
     }
-    this.pending = new Map();
-    perShard.forEach((series, i) => {
-      if (series.length === 0) return;
-      this.queues[i].push(this.toRecords(series));
-      this.senders[i].notify();
-    });
+    try {
+      perShard.forEach((series, i) => {
+        if (series.length === 0) return;
+        this.queues[i].push(this.toRecords(series));
+        this.senders[i].notify();
+      });
+    } finally {
+      this.reset();
+    }
+    if (commit % IDLE_COMMITS === 0) {
+      for (const [labels, p] of this.series) if (commit - p.seen >= IDLE_COMMITS) this.series.delete(labels);
+    }
   }
 
   rollback(): void {
-    this.pending = new Map();
+    this.reset();
+  }
+
+  private reset(): void {
+    for (const p of this.active) p.n = 0;
+    this.active = [];
   }
 
   /** Splits series into requests of at most maxSamplesPerSend samples. */
@@ -123,10 +148,11 @@ export class RemoteWriter {
       count = 0;
     };
     for (const s of series) {
-      for (let from = 0; from < s.t.length; ) {
-        const take = Math.min(s.t.length - from, this.maxSamplesPerSend - count);
+      const n = s.n ?? s.t.length;
+      for (let from = 0; from < n; ) {
+        const take = Math.min(n - from, this.maxSamplesPerSend - count);
         batch.push(
-          from === 0 && take === s.t.length
+          from === 0 && take === n
             ? s
             : {
                 labels: s.labels,
