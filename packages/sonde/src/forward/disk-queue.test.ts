@@ -47,6 +47,33 @@ describe('DiskQueue', () => {
     again.close();
   });
 
+  it('after a crash sends again at most what was acknowledged in the last moment, never loses any', async () => {
+    const q = new DiskQueue({ dir, maxBytes: 1 << 20 });
+    q.push([rec('one'), rec('two'), rec('three')]);
+    q.peek();
+    q.ack(); // the first acknowledgement is written at once
+    q.peek();
+    q.ack(); // the next within the interval is written a little later
+    const crashedNow = new DiskQueue({ dir, maxBytes: 1 << 20 });
+    assert.deepEqual(drain(crashedNow), ['two', 'three'], 'two may go again; nothing is lost');
+    crashedNow.close();
+    q.close();
+  });
+
+  it('writes the read position within half a second of an acknowledgement', async () => {
+    const q = new DiskQueue({ dir, maxBytes: 1 << 20 });
+    q.push([rec('one'), rec('two'), rec('three'), rec('four')]);
+    for (let i = 0; i < 3; i++) {
+      q.peek();
+      q.ack();
+    }
+    await new Promise((r) => setTimeout(r, 700));
+    const crashedLater = new DiskQueue({ dir, maxBytes: 1 << 20 });
+    assert.deepEqual(drain(crashedLater), ['four'], 'the position was on disk');
+    crashedLater.close();
+    q.close();
+  });
+
   it('cuts a torn record at the tail after a crash and keeps the whole ones', () => {
     const q = new DiskQueue({ dir, maxBytes: 1 << 20 });
     q.push([rec('whole')]);

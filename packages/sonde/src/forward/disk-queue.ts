@@ -5,6 +5,12 @@
 // Layout: segments NNNNNNNN.seg of records [u32 length][u32 crc32][u32 weight][payload],
 // and cursor.json with the read position. A torn record at the tail of the
 // newest segment (a crash mid-write) is cut off on open.
+//
+// Delivery is at least once: the read position is written at most every
+// CURSOR_EVERY_MS (and on close), so a crash may send the records acknowledged
+// in that last moment again; remote_write receivers take a repeated identical
+// sample as a no-op. Writing it on every acknowledgement cost a file write and
+// a rename per request sent.
 import {
   closeSync,
   fdatasyncSync,
@@ -18,13 +24,14 @@ import {
   renameSync,
   unlinkSync,
   writeFileSync,
-  writeSync,
+  writevSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
 const HEADER = 12;
 const SEGMENT_BYTES = 8 * 1024 * 1024;
+const CURSOR_EVERY_MS = 500;
 
 export interface DiskQueueOptions {
   readonly dir: string;
@@ -50,7 +57,14 @@ export class DiskQueue {
   private segments: number[] = [];
   private sizes = new Map<number, number>();
   private writeFd = -1;
+  /** The segment being read, kept open while the cursor is in it. */
+  private readFd = -1;
+  private readSegment = -1;
+  /** Length of the record peek() last returned, at the cursor (-1: none). */
+  private peekedLength = -1;
   private cursor: Cursor;
+  private cursorWrittenAt = 0;
+  private cursorTimer: NodeJS.Timeout | null = null;
   private readonly segmentBytes: number;
   /** Weight of records dropped because of the size cap since open. */
   droppedWeight = 0;
@@ -91,18 +105,23 @@ export class DiskQueue {
   /** Appends records and syncs them to disk before returning. */
   push(records: readonly QueueRecord[]): void {
     if (records.length === 0) return;
+    const parts: Buffer[] = [];
+    let bytes = 0;
     for (const r of records) {
       const header = Buffer.allocUnsafe(HEADER);
       header.writeUInt32LE(r.payload.length, 0);
       header.writeUInt32LE(crc32(r.payload), 4);
       header.writeUInt32LE(r.weight >>> 0, 8);
-      writeSync(this.writeFd, header);
-      writeSync(this.writeFd, r.payload);
-      const last = this.segments[this.segments.length - 1];
-      this.sizes.set(last, (this.sizes.get(last) ?? 0) + HEADER + r.payload.length);
+      parts.push(header, r.payload);
+      bytes += HEADER + r.payload.length;
     }
-    fdatasyncSync(this.writeFd);
+    let written = 0;
+    while (written < bytes) {
+      written += writevSync(this.writeFd, written === 0 ? parts : [Buffer.concat(parts).subarray(written)]);
+    }
     const last = this.segments[this.segments.length - 1];
+    this.sizes.set(last, (this.sizes.get(last) ?? 0) + bytes);
+    fdatasyncSync(this.writeFd);
     if ((this.sizes.get(last) ?? 0) >= this.segmentBytes) this.rotate();
     this.enforceCap();
   }
@@ -114,36 +133,75 @@ export class DiskQueue {
       if (this.cursor.offset + HEADER <= size) break;
       const idx = this.segments.indexOf(this.cursor.segment);
       if (idx < 0 || idx === this.segments.length - 1) return null;
-      this.cursor = { segment: this.segments[idx + 1], offset: 0 };
+      this.moveCursor({ segment: this.segments[idx + 1], offset: 0 });
     }
-    const fd = openSync(join(this.options.dir, segName(this.cursor.segment)), 'r');
-    try {
-      const header = Buffer.allocUnsafe(HEADER);
-      readSync(fd, header, 0, HEADER, this.cursor.offset);
-      const len = header.readUInt32LE(0);
-      const payload = Buffer.allocUnsafe(len);
-      readSync(fd, payload, 0, len, this.cursor.offset + HEADER);
-      return { payload, weight: header.readUInt32LE(8) };
-    } finally {
-      closeSync(fd);
-    }
+    const fd = this.readerFor(this.cursor.segment);
+    const header = Buffer.allocUnsafe(HEADER);
+    readSync(fd, header, 0, HEADER, this.cursor.offset);
+    const len = header.readUInt32LE(0);
+    const payload = Buffer.allocUnsafe(len);
+    readSync(fd, payload, 0, len, this.cursor.offset + HEADER);
+    this.peekedLength = len;
+    return { payload, weight: header.readUInt32LE(8) };
   }
 
   /** Marks the record returned by peek() as delivered. */
   ack(): void {
-    const fd = openSync(join(this.options.dir, segName(this.cursor.segment)), 'r');
-    const header = Buffer.allocUnsafe(HEADER);
-    readSync(fd, header, 0, HEADER, this.cursor.offset);
-    closeSync(fd);
-    this.cursor.offset += HEADER + header.readUInt32LE(0);
+    let len = this.peekedLength;
+    if (len < 0) {
+      const header = Buffer.allocUnsafe(HEADER);
+      readSync(this.readerFor(this.cursor.segment), header, 0, HEADER, this.cursor.offset);
+      len = header.readUInt32LE(0);
+    }
+    this.peekedLength = -1;
+    this.cursor.offset += HEADER + len;
     this.dropDelivered();
-    this.writeCursor();
+    this.saveCursorSoon();
   }
 
   close(): void {
     if (this.writeFd >= 0) closeSync(this.writeFd);
     this.writeFd = -1;
+    this.closeReader();
+    if (this.cursorTimer) clearTimeout(this.cursorTimer);
+    this.cursorTimer = null;
     this.writeCursor();
+  }
+
+  private readerFor(segment: number): number {
+    if (this.readSegment !== segment) {
+      this.closeReader();
+      this.readFd = openSync(join(this.options.dir, segName(segment)), 'r');
+      this.readSegment = segment;
+    }
+    return this.readFd;
+  }
+
+  private closeReader(): void {
+    if (this.readFd >= 0) closeSync(this.readFd);
+    this.readFd = -1;
+    this.readSegment = -1;
+  }
+
+  private moveCursor(to: Cursor): void {
+    this.cursor = to;
+    this.peekedLength = -1;
+  }
+
+  /** Writes the read position now if it has not been written for a while, else a little later. */
+  private saveCursorSoon(): void {
+    const now = Date.now();
+    if (now - this.cursorWrittenAt >= CURSOR_EVERY_MS) {
+      if (this.cursorTimer) clearTimeout(this.cursorTimer);
+      this.cursorTimer = null;
+      this.writeCursor();
+    } else if (!this.cursorTimer) {
+      this.cursorTimer = setTimeout(() => {
+        this.cursorTimer = null;
+        if (this.writeFd >= 0) this.writeCursor();
+      }, CURSOR_EVERY_MS);
+      this.cursorTimer.unref();
+    }
   }
 
   private rotate(): void {
@@ -167,11 +225,12 @@ export class DiskQueue {
       const from = this.cursor.segment === oldest ? this.cursor.offset : 0;
       this.droppedWeight += this.weightFrom(oldest, from);
       this.removeSegment(oldest);
-      if (this.cursor.segment === oldest) this.cursor = { segment: this.segments[0], offset: 0 };
+      if (this.cursor.segment === oldest) this.moveCursor({ segment: this.segments[0], offset: 0 });
     }
   }
 
   private removeSegment(n: number): void {
+    if (this.readSegment === n) this.closeReader();
     unlinkSync(join(this.options.dir, segName(n)));
     this.segments.shift();
     this.sizes.delete(n);
@@ -211,6 +270,7 @@ export class DiskQueue {
   }
 
   private writeCursor(): void {
+    this.cursorWrittenAt = Date.now();
     const tmp = join(this.options.dir, 'cursor.json.tmp');
     writeFileSync(tmp, JSON.stringify(this.cursor));
     renameSync(tmp, join(this.options.dir, 'cursor.json'));

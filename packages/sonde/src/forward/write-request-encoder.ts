@@ -57,14 +57,8 @@ class Writer {
     this.pos += 8;
   }
   bytes(b: Uint8Array): void {
-    const n = b.length;
-    // a series' labels are a few dozen bytes: a loop is cheaper than the native copy's call
-    if (n < 128) {
-      const buf = this.buf;
-      const p = this.pos;
-      for (let i = 0; i < n; i++) buf[p + i] = b[i];
-    } else this.buf.set(b, this.pos);
-    this.pos += n;
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
   }
 }
 
