@@ -30,6 +30,11 @@ export class SeriesByLabelBytes {
   private chunk = new Uint8Array(0);
   private used = 0;
   private count = 0;
+  /** The hash get() computed last and the range it was for: add() after a miss reuses it. */
+  private lastHash = 0;
+  private lastStart = -1;
+  private lastEnd = -1;
+  private lastBuf: Uint8Array | null = null;
 
   /** `max`: entries kept; the cache is cleared when full. `hash` is replaceable for tests (collisions). */
   constructor(
@@ -42,10 +47,18 @@ export class SeriesByLabelBytes {
   }
 
   get(buf: Uint8Array, start: number, end: number): SeriesEntry | undefined {
-    const found = this.map.get(this.hash(buf, start, end));
-    if (found === undefined) return undefined;
-    if (!Array.isArray(found)) return sameKey(found, buf, start, end) ? found : undefined;
-    for (const e of found) if (sameKey(e, buf, start, end)) return e;
+    const h = this.hash(buf, start, end);
+    const found = this.map.get(h);
+    if (found !== undefined) {
+      if (!Array.isArray(found)) {
+        if (sameKey(found, buf, start, end)) return found;
+      } else for (const e of found) if (sameKey(e, buf, start, end)) return e;
+    }
+    // a miss is followed by add() for the same bytes: keep the hash for it
+    this.lastHash = h;
+    this.lastBuf = buf;
+    this.lastStart = start;
+    this.lastEnd = end;
     return undefined;
   }
 
@@ -68,7 +81,11 @@ export class SeriesByLabelBytes {
       this.used += n;
     }
     e.keyLength = n;
-    const h = this.hash(buf, start, end);
+    const h =
+      buf === this.lastBuf && start === this.lastStart && end === this.lastEnd
+        ? this.lastHash
+        : this.hash(buf, start, end);
+    this.lastBuf = null;
     const have = this.map.get(h);
     if (have === undefined) this.map.set(h, e);
     else if (Array.isArray(have)) have.push(e);
