@@ -13,7 +13,7 @@ import { decodeValues, encodeValues } from './chunkenc/values.js';
 import { ByteReader, ByteWriter } from './chunkenc/varint.js';
 import { type HeadChunk, type MemSeries, type Samples, type SeriesView, decodeChunk } from './series.js';
 import type { Labels, MetricMetadata } from './types.js';
-import { frame, readSegment, syncDir } from './wal.js';
+import { frameInPlace, readSegment, syncDir } from './wal.js';
 import { metadataRecord, seriesRecord } from './wal-records.js';
 
 export const REC_HEAD = 6;
@@ -75,6 +75,20 @@ export function captureCheckpoint(
   return { state: { ...state }, meta: [...metadata], series: out };
 }
 
+/** The bytes of an empty time and value column pair, and of an empty histogram run: most series have both. */
+const EMPTY_COLUMNS = (() => {
+  const w = new ByteWriter(64);
+  const none = new Float64Array(0);
+  encodeTimestamps(w, none, 0, 0);
+  encodeValues(w, none, 0, 0);
+  return w.finish();
+})();
+const EMPTY_HISTOGRAMS = (() => {
+  const w = new ByteWriter(64);
+  encodeHistograms(w, [], 0, 0);
+  return w.finish();
+})();
+
 function headRecord(w: ByteWriter, s: CheckpointCapture['series'][number], v: SeriesView): void {
   w.u8(REC_HEAD);
   w.uvarint(s.ref);
@@ -93,47 +107,72 @@ function headRecord(w: ByteWriter, s: CheckpointCapture['series'][number], v: Se
     w.uvarint(c.bytes.length);
     w.bytes(c.bytes);
   }
-  encodeTimestamps(w, v.t, 0, v.n);
-  encodeValues(w, v.v, 0, v.n);
-  const ooo = v.ooo ?? { t: new Float64Array(0), v: new Float64Array(0) };
-  encodeTimestamps(w, ooo.t, 0, ooo.t.length);
-  encodeValues(w, ooo.v, 0, ooo.v.length);
+  if (v.n === 0) w.bytes(EMPTY_COLUMNS);
+  else {
+    encodeTimestamps(w, v.t, 0, v.n);
+    encodeValues(w, v.v, 0, v.n);
+  }
+  const ooo = v.ooo;
+  if (ooo === null || ooo.t.length === 0) w.bytes(EMPTY_COLUMNS);
+  else {
+    encodeTimestamps(w, ooo.t, 0, ooo.t.length);
+    encodeValues(w, ooo.v, 0, ooo.v.length);
+  }
   w.uvarint(v.hn);
   for (let i = 0; i < v.hn; i++) w.varint(v.ht[i]);
-  encodeHistograms(w, v.h, 0, v.hn);
+  if (v.hn === 0) w.bytes(EMPTY_HISTOGRAMS);
+  else encodeHistograms(w, v.h, 0, v.hn);
 }
 
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Framed records are gathered in one buffer and handed out in parts of about this size. */
+const PART_BYTES = 1 << 20;
+
 /** Serializes a capture, yielding to the event loop now and then. */
 export async function serializeCheckpoint(c: CheckpointCapture): Promise<Buffer> {
   const parts: Uint8Array[] = [];
-  const w = new ByteWriter(1 << 16);
-  const put = () => {
-    parts.push(frame(w.finish()));
-    w.reset();
+  const w = new ByteWriter(PART_BYTES + (PART_BYTES >>> 2));
+  // each record is framed in place: 8 header bytes reserved, filled in once its payload is written
+  let recordStart = 0;
+  const begin = () => {
+    recordStart = w.pos;
+    w.ensure(8);
+    w.pos += 8;
   };
+  const end = () => {
+    frameInPlace(w.buf, recordStart, w.pos);
+    if (w.pos >= PART_BYTES) {
+      parts.push(w.buf.slice(0, w.pos));
+      w.reset();
+    }
+  };
+  begin();
   w.u8(REC_STATE);
   w.uvarint(c.state.nextRef);
   w.varint(Number.isFinite(c.state.lastCut) ? c.state.lastCut : -1);
-  put();
+  end();
   for (const [metric, meta] of c.meta) {
+    begin();
     metadataRecord(w, metric, meta);
-    put();
+    end();
   }
   let since = performance.now();
   for (const s of c.series) {
+    begin();
     seriesRecord(w, s.ref, s.labels);
-    put();
+    end();
     if (s.view) {
+      begin();
       headRecord(w, s, s.view);
-      put();
+      end();
     }
     if (performance.now() - since > 8) {
       await yieldNow();
       since = performance.now();
     }
   }
+  if (w.pos > 0) parts.push(w.buf.subarray(0, w.pos));
   return Buffer.concat(parts);
 }
 
