@@ -68,6 +68,29 @@ describe('PromQL engine', () => {
     );
   });
 
+  it('reads a heavy instant query ahead with the event loop yielded, and can be cancelled there', async () => {
+    const data = await store(20, 400);
+    // sliceMs 0: yield after every series read
+    const engine = createQueryEngine(data, {
+      slices: { firstSteps: 64, sliceMs: 0, finishWithinMs: 150, finishFirstWithinMs: 400, lightWork: 1 },
+    });
+    let done = false;
+    let turns = 0;
+    const spin = () => {
+      turns++;
+      if (!done) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const t = 399 * 15_000;
+    const got = await engine.instant('sum(max_over_time(m[1d])) + count(m)', t);
+    done = true;
+    assert.ok(turns >= 10, `the loop turned ${turns} times during the query`);
+    assert.deepEqual(got, { type: 'vector', samples: [{ labels: {}, t, v: 20 * 399 + 20 }] });
+    const ac = new AbortController();
+    setImmediate(() => ac.abort());
+    await rejectsWith(engine.instant('sum(rate(m[1d]))', t, { signal: ac.signal }), 'canceled', /canceled/);
+  });
+
   it('times out a slow query and honours an abort signal', async () => {
     const engine = createQueryEngine(await store(200, 400));
     await rejectsWith(

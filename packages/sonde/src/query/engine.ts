@@ -71,6 +71,29 @@ function ordered(e: Expr): boolean {
   return false;
 }
 
+/**
+ * Whether evaluating `e` reads ranges of samples (a range selector or a subquery): such an
+ * instant query may read millions of samples, so it reads ahead, yielding, before evaluating.
+ */
+function readsRanges(e: Expr): boolean {
+  switch (e.kind) {
+    case 'matrixSelector':
+    case 'subquery':
+      return true;
+    case 'call':
+      return e.args.some(readsRanges);
+    case 'aggregate':
+      return readsRanges(e.expr) || (e.param !== null && readsRanges(e.param));
+    case 'binary':
+      return readsRanges(e.lhs) || readsRanges(e.rhs);
+    case 'unary':
+    case 'paren':
+      return readsRanges(e.expr);
+    default:
+      return false;
+  }
+}
+
 /** Sorts in place by label set (Prometheus's order), without touching the items. */
 function sortByLabels<T extends { labels: Readonly<Record<string, string>> }>(items: T[]): T[] {
   const keyed = items.map((item) => ({ item, key: keyOf({ labels: item.labels }) }));
@@ -139,7 +162,15 @@ export function createQueryEngine(storage: Storage, opts: EngineOptions = {}): P
     async instant(expr: string, timeMs: number, o?: QueryOptions): Promise<QueryValue> {
       const ast = parse(expr);
       const t = Math.round(timeMs);
-      return run(t, t, o, (ctx) => {
+      return run(t, t, o, async (ctx) => {
+        // Reading is most of a heavy instant query's cost: it is done ahead, a series at a time
+        // with the event loop yielded every few milliseconds (as for a range query), and the
+        // evaluation then finds its windows read. A one-step plan reads every query ahead (tests).
+        if (readsRanges(ast) || cfg.slices.firstSteps <= 1) {
+          ctx.slices = { start: t, end: t, from: t, to: t, readMs: 0, cache: new Map() };
+          await preread(ast, ctx, 1, cfg.slices.sliceMs);
+          ctx.checkNow();
+        }
         const ev = new Evaluator(ctx, t, t, 1);
         const val = ev.eval(ast);
         return toInstant(val, t, ordered(ast));
