@@ -43,11 +43,20 @@ function literalAlternatives(pattern: string): string[] | null {
   return pattern.split('|');
 }
 
-/** A posting list: one ref held as a number (most label values of a series-unique label have one), or sorted refs. */
-type List = number | number[];
+/**
+ * The sorted refs of a value more than one series holds, with the value's one copy: a new
+ * series with this value takes that string (no lookup of another series' labels).
+ */
+interface SharedList {
+  readonly value: string;
+  readonly refs: number[];
+}
+
+/** A posting list: one ref held as a number (most label values of a series-unique label have one), or shared. */
+type List = number | SharedList;
 
 function asArray(l: List): readonly number[] {
-  return typeof l === 'number' ? [l] : l;
+  return typeof l === 'number' ? [l] : l.refs;
 }
 
 export class Postings {
@@ -88,11 +97,16 @@ export class Postings {
         clean[name] = value;
         continue;
       }
-      clean[name] = this.labelsOf(typeof list === 'number' ? list : list[0])?.[name] ?? value;
       if (typeof list === 'number') {
-        if (list !== ref) values.set(value, list < ref ? [list, ref] : [ref, list]);
-      } else if (list.length === 0 || list[list.length - 1] < ref) list.push(ref);
-      else insertSorted(list, ref);
+        const held = this.labelsOf(list)?.[name] ?? value;
+        clean[name] = held;
+        if (list !== ref) values.set(value, { value: held, refs: list < ref ? [list, ref] : [ref, list] });
+        continue;
+      }
+      clean[name] = list.value;
+      const refs = list.refs;
+      if (refs.length === 0 || refs[refs.length - 1] < ref) refs.push(ref);
+      else insertSorted(refs, ref);
     }
     if (this.all.length === 0 || this.all[this.all.length - 1] < ref) this.all.push(ref);
     else insertSorted(this.all, ref);
@@ -108,9 +122,9 @@ export class Postings {
       if (typeof list === 'number') {
         if (list === ref) values.delete(labels[name]);
       } else {
-        const i = list.indexOf(ref);
-        if (i >= 0) list.splice(i, 1);
-        if (list.length === 0) values.delete(labels[name]);
+        const i = list.refs.indexOf(ref);
+        if (i >= 0) list.refs.splice(i, 1);
+        if (list.refs.length === 0) values.delete(labels[name]);
       }
       if (values.size === 0) this.byName.delete(name);
     }
@@ -156,7 +170,7 @@ export class Postings {
         for (const [v, l] of values) {
           if (pred(v)) continue;
           if (typeof l === 'number') exclude.add(l);
-          else for (const r of l) exclude.add(r);
+          else for (const r of l.refs) exclude.add(r);
         }
       }
     }
@@ -178,7 +192,7 @@ export class Postings {
   valueCounts(name: string): [string, number][] {
     return [...(this.byName.get(name) ?? new Map<string, List>())].map(([v, l]) => [
       v,
-      typeof l === 'number' ? 1 : l.length,
+      typeof l === 'number' ? 1 : l.refs.length,
     ]);
   }
 
