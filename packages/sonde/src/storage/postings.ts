@@ -55,27 +55,23 @@ interface SharedList {
 /** A posting list: one ref held as a number (most label values of a series-unique label have one), or shared. */
 type List = number | SharedList;
 
+/** A label name's values, with the name's one copy (the string every series holding the name keeps). */
+interface ValueMap extends Map<string, List> {
+  name: string;
+}
+
 function asArray(l: List): readonly number[] {
   return typeof l === 'number' ? [l] : l.refs;
 }
 
 export class Postings {
-  private readonly byName = new Map<string, Map<string, List>>();
-  private readonly names = new Map<string, string>();
+  private readonly byName = new Map<string, ValueMap>();
   private all: number[] = [];
   /** Refs removed but not yet swept from the lists. */
   private removed = new Set<number>();
 
   /** `labelsOf` gives a live series' labels: a label value is interned as the string its series hold. */
   constructor(private readonly labelsOf: (ref: number) => Labels | undefined) {}
-
-  /** The one copy of a label name. */
-  internName(s: string): string {
-    const have = this.names.get(s);
-    if (have !== undefined) return have;
-    this.names.set(s, s);
-    return s;
-  }
 
   /**
    * Indexes a new series and returns its labels as the series should hold them: names in
@@ -88,9 +84,13 @@ export class Postings {
     for (const raw of names) {
       const value = labels[raw];
       if (value === '') continue;
-      const name = this.internName(raw);
-      let values = this.byName.get(name);
-      if (values === undefined) this.byName.set(name, (values = new Map()));
+      let values = this.byName.get(raw);
+      if (values === undefined) {
+        values = new Map() as ValueMap;
+        values.name = raw;
+        this.byName.set(raw, values);
+      }
+      const name = values.name;
       const list = values.get(value);
       if (list === undefined) {
         values.set(value, ref);
