@@ -11,6 +11,7 @@ import type {
   MetricMetadata,
   Storage,
 } from '../storage/types.js';
+import { isLabelName } from '../storage/index.js';
 import { MAX_DENSE_BUCKETS } from './histogram.js';
 import { IngestLimitError, type IngestLimits } from './limits.js';
 import { redactValue } from './redact.js';
@@ -68,7 +69,6 @@ export interface BatchOptions {
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Why a label set cannot be stored, or undefined when it can. */
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -82,7 +82,7 @@ export function checkLabels(labels: Labels, limits: IngestLimits): string | unde
     n++;
     if (k.length > limits.maxLabelNameLength)
       return `label name "${truncate(k)}" is longer than ${limits.maxLabelNameLength}`;
-    if (k !== '__name__' && !LABEL_NAME.test(k)) return `invalid label name "${truncate(k)}"`;
+    if (k !== '__name__' && !isLabelName(k)) return `invalid label name "${truncate(k)}"`;
     const v = labels[k];
     if (typeof v !== 'string') return `label "${k}" has a non-string value`;
     if (v.length > limits.maxLabelValueLength) {

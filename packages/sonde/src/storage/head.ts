@@ -3,6 +3,7 @@
 // out of order within the window, duplicate, or too old; cutting everything
 // older than a time off into a block-to-be; deleting ranges.
 import { wordsOf } from './chunkenc/float-bits.js';
+import { isLabelName } from './labels.js';
 import { Postings } from './postings.js';
 import { SeriesSet, labelsHash, sortedNames } from './series-set.js';
 import { insertSample, lowerBound, mergeRuns, rangeOf, viewFloats } from './samples.js';
@@ -95,8 +96,6 @@ export function decodedCut(
   return new CutRun([], floats, ht, h, prev);
 }
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
 export class Head {
   private readonly byLabels = new SeriesSet<MemSeries>();
   readonly byRef = new Map<number, MemSeries>();
@@ -133,7 +132,7 @@ export class Head {
 
   static valid(labels: Labels): boolean {
     if (!labels.__name__) return false;
-    for (const name in labels) if (!LABEL_NAME.test(name) || typeof labels[name] !== 'string') return false;
+    for (const name in labels) if (typeof labels[name] !== 'string' || !isLabelName(name)) return false;
     return true;
   }
 

@@ -4,6 +4,7 @@ export {
   STALE_NAN,
   isStaleNaN,
   writeStaleNaN,
+  isLabelName,
   labelsKey,
   metricName,
   matchesAll,

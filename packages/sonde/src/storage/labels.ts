@@ -1,5 +1,18 @@
 import type { Labels, Matcher } from './types.js';
 
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Label names already checked: a store sees few distinct names, and new series check one per label. */
+const goodNames = new Set<string>();
+
+/** Whether `name` is a valid label name (`[a-zA-Z_][a-zA-Z0-9_]*`); remembers the valid ones. */
+export function isLabelName(name: string): boolean {
+  if (goodNames.has(name)) return true;
+  if (!LABEL_NAME.test(name)) return false;
+  if (goodNames.size >= 10_000) goodNames.clear();
+  goodNames.add(name);
+  return true;
+}
+
 /** Prometheus's stale marker: a NaN with this exact bit pattern. */
 export const STALE_NAN_BITS_HI = 0x7ff00000;
 export const STALE_NAN_BITS_LO = 0x00000002;
