@@ -30,6 +30,8 @@ describe('write-ahead log', () => {
               applied.push(i);
               // appends made while applying go into a later group
               if (i % 7 === 0 && i < 300) append(1000 + i);
+              // a rotation asked for while applying
+              if (i === 200) wal.rotate((closed) => atRotation.push({ closed, applied: applied.slice() }));
               if (--pending === 0) resolve();
             },
             reject,
@@ -48,10 +50,10 @@ describe('write-ahead log', () => {
         Array.from({ length: 300 }, (_, i) => i),
         'appended order',
       );
-      assert.equal(atRotation.length, 1);
-      const { closed, applied: seen } = atRotation[0];
-      assert.ok(closed !== null);
-      assert.ok(seen.length > 0, 'the rotation waited for the group in flight');
+      assert.equal(atRotation.length, 2);
+      for (const r of atRotation) assert.ok(r.closed !== null);
+      assert.ok(atRotation[0].applied.length > 0, 'the rotation waited for the group in flight');
+      assert.ok(atRotation[1].applied.includes(200), 'the rotation asked for while applying came after it');
       await wal.close();
       // the segments hold every acknowledged entry, in the order applied
       const read = listSegments(dir).flatMap((n) =>
@@ -60,15 +62,59 @@ describe('write-ahead log', () => {
         ),
       );
       assert.deepEqual(read, applied);
-      const upToClosed = listSegments(dir)
-        .filter((n) => n <= closed)
-        .flatMap((n) =>
-          readSegment(join(dir, segmentName(n))).records.map((r) =>
-            Number(new TextDecoder().decode(r).slice(6)),
+      for (const { closed, applied: seen } of atRotation) {
+        const upToClosed = listSegments(dir)
+          .filter((n) => n <= (closed ?? 0))
+          .flatMap((n) =>
+            readSegment(join(dir, segmentName(n))).records.map((r) =>
+              Number(new TextDecoder().decode(r).slice(6)),
+            ),
+          );
+        assert.deepEqual(seen, upToClosed, 'applied at the rotation = what the closed segments hold');
+      }
+      assert.ok(listSegments(dir).length >= 3, 'each rotation started a new segment');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a rotation asked for in the middle of applying a group only once the group is applied', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sonde-wal-'));
+    try {
+      const wal = new Wal(dir, 1);
+      const applied: number[] = [];
+      let seen: { closed: number | null; applied: number[] } | null = null;
+      const done: Promise<void>[] = [];
+      const append = (i: number, then?: () => void) =>
+        done.push(
+          new Promise<void>((resolve, reject) =>
+            wal.append(
+              record(i),
+              () => {
+                applied.push(i);
+                then?.();
+                resolve();
+              },
+              reject,
+            ),
           ),
         );
-      assert.deepEqual(seen, upToClosed, 'applied at the rotation = what the closed segments hold');
-      assert.ok(listSegments(dir).length >= 2, 'the rotation started a new segment');
+      append(0); // in flight: the next two wait and go out as one group
+      append(1, () => wal.rotate((closed) => (seen = { closed, applied: applied.slice() })));
+      append(2);
+      await Promise.all(done);
+      await wal.idle();
+      await wal.close();
+      assert.ok(seen !== null);
+      const { closed, applied: atRotation } = seen as { closed: number | null; applied: number[] };
+      assert.deepEqual(atRotation, [0, 1, 2], 'the whole group was applied before the rotation');
+      const inClosed = listSegments(dir)
+        .filter((n) => n <= (closed ?? 0))
+        .flatMap((n) => readSegment(join(dir, segmentName(n))).records.length);
+      assert.equal(
+        inClosed.reduce((a, b) => a + b, 0),
+        3,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -16,7 +16,7 @@ const HEADER = 8;
 
 /** The file operations the log uses; tests swap in failing ones to simulate a full disk. */
 export interface WalIo {
-  /** Writes at the end of the segment; durable on return when the segment is opened with SEGMENT_FLAGS' O_DSYNC. */
+  /** Writes at the end of the segment: durable when it returns where segments are opened O_DSYNC. */
   write(fd: number, buf: Uint8Array, cb: (err: NodeJS.ErrnoException | null, written: number) => void): void;
   fdatasync(fd: number, cb: (err: NodeJS.ErrnoException | null) => void): void;
 }
@@ -112,6 +112,8 @@ export class Wal {
   private size = 0;
   private queue: Entry[] = [];
   private busy = false;
+  /** Inside a group's onDurable callbacks: a rotation then waits for them to finish. */
+  private applying = false;
   private rotateHooks: ((closed: number | null) => void)[] = [];
   private broken = false;
   private closed = false;
@@ -169,11 +171,11 @@ export class Wal {
    */
   rotate(hook: (closed: number | null) => void): void {
     this.rotateHooks.push(hook);
-    if (!this.busy) this.flush();
+    if (!this.busy && !this.applying) this.flush();
   }
 
   private flush(): void {
-    if (this.rotateHooks.length > 0) {
+    if (this.rotateHooks.length > 0 && !this.applying) {
       // between groups: everything written so far is applied, nothing later is
       const hooks = this.rotateHooks;
       this.rotateHooks = [];
@@ -228,11 +230,17 @@ export class Wal {
       this.size = start + total;
       // The next group goes to the disk first, then this one is applied: the write overlaps
       // the apply, and no later entry can be applied before this group's (its callback comes
-      // after this one's). With a rotation pending, it waits until this group is applied.
+      // after this one's). With a rotation pending, it waits until this group is applied; a
+      // rotation asked for while applying waits for the end of the apply.
       const rotating = this.rotateHooks.length > 0;
       if (!rotating) this.flush();
-      for (const e of group) e.onDurable();
-      if (rotating) this.flush();
+      this.applying = true;
+      try {
+        for (const e of group) e.onDurable();
+      } finally {
+        this.applying = false;
+      }
+      if (rotating || (!this.busy && this.rotateHooks.length > 0)) this.flush();
     };
     const writeFrom = (off: number) => {
       this.io.write(fd, buf.subarray(off), (err, n) => {
