@@ -22,18 +22,17 @@ export interface RemoteWriterOptions {
   readonly logger?: SenderLogger;
 }
 
-/** A series with samples to forward: kept across commits (arrays reused, labels encoded once). */
+/**
+ * A series with samples to forward, kept across commits while its labels object lives (its
+ * arrays reused, its shard computed once): held by a WeakMap, so labels objects a source
+ * makes anew for every batch are forgotten with them.
+ */
 interface PendingSeries extends SeriesBatch {
   readonly shard: number;
   t: Float64Array;
   v: Float64Array;
   n: number;
-  /** The commit that last forwarded samples of it (idle series are forgotten). */
-  seen: number;
 }
-
-/** Series idle for this many commits are dropped from the writer's table. */
-const IDLE_COMMITS = 64;
 
 export interface RemoteWriterStats extends SenderCounters {
   readonly target: string;
@@ -59,10 +58,9 @@ export class RemoteWriter {
     retries: 0,
     lastError: null,
   };
-  private readonly series = new Map<Labels, PendingSeries>();
+  private readonly series = new WeakMap<Labels, PendingSeries>();
   /** Series with samples since the last commit, in the order they first got one. */
   private active: PendingSeries[] = [];
-  private commits = 0;
   private readonly maxSamplesPerSend: number;
 
   constructor(options: RemoteWriterOptions) {
@@ -87,7 +85,7 @@ export class RemoteWriter {
     let p = this.series.get(labels);
     if (p === undefined) {
       const shard = hash(labelsKey(labels)) % this.queues.length;
-      p = { labels, shard, t: new Float64Array(4), v: new Float64Array(4), n: 0, seen: this.commits };
+      p = { labels, shard, t: new Float64Array(4), v: new Float64Array(4), n: 0 };
       this.series.set(labels, p);
     }
     if (p.n === 0) this.active.push(p);
@@ -107,12 +105,8 @@ export class RemoteWriter {
   /** Makes everything appended since the last commit durable in the queues. */
   commit(): void {
     if (this.active.length === 0) return;
-    const commit = ++this.commits;
     const perShard: PendingSeries[][] = this.queues.map(() => []);
-    for (const p of this.active) {
-      perShard[p.shard].push(p);
-      p.seen = commit;
-    }
+    for (const p of this.active) perShard[p.shard].push(p);
     try {
       perShard.forEach((series, i) => {
         if (series.length === 0) return;
@@ -121,9 +115,6 @@ export class RemoteWriter {
       });
     } finally {
       this.reset();
-    }
-    if (commit % IDLE_COMMITS === 0) {
-      for (const [labels, p] of this.series) if (commit - p.seen >= IDLE_COMMITS) this.series.delete(labels);
     }
   }
 
