@@ -15,6 +15,22 @@ async function store(series = 1, points = 100, stepMs = 15_000): Promise<MemoryS
   return s;
 }
 
+/** Runs `work`, counting the event loop's turns meanwhile (0 when it held the loop throughout). */
+async function withLoopTurns<T>(work: () => Promise<T>): Promise<[T, number]> {
+  let done = false;
+  let turns = 0;
+  const spin = () => {
+    turns++;
+    if (!done) setImmediate(spin);
+  };
+  setImmediate(spin);
+  try {
+    return [await work(), turns];
+  } finally {
+    done = true;
+  }
+}
+
 async function rejectsWith(p: Promise<unknown>, type: QueryError['errorType'], re: RegExp): Promise<void> {
   await assert.rejects(
     p,
@@ -36,16 +52,8 @@ describe('PromQL engine', () => {
     const sliced = createQueryEngine(data, {
       slices: { firstSteps: 1, sliceMs: 0, finishWithinMs: 0, finishFirstWithinMs: 0, lightWork: 0 },
     });
-    let done = false;
-    let turns = 0;
-    const spin = () => {
-      turns++;
-      if (!done) setImmediate(spin);
-    };
-    setImmediate(spin);
     const query = 'sum by (k) (rate(m[5m])) * on(k) group_left max_over_time(m[10m:1m])';
-    const a = await sliced.range(query, 0, 5_000_000, 60_000);
-    done = true;
+    const [a, turns] = await withLoopTurns(() => sliced.range(query, 0, 5_000_000, 60_000));
     assert.ok(turns > 10, `the loop turned ${turns} times during the query`);
     // The same answer as one evaluation of the whole range.
     const whole = createQueryEngine(data, {
@@ -74,16 +82,8 @@ describe('PromQL engine', () => {
     const engine = createQueryEngine(data, {
       slices: { firstSteps: 64, sliceMs: 0, finishWithinMs: 150, finishFirstWithinMs: 400, lightWork: 1 },
     });
-    let done = false;
-    let turns = 0;
-    const spin = () => {
-      turns++;
-      if (!done) setImmediate(spin);
-    };
-    setImmediate(spin);
     const t = 399 * 15_000;
-    const got = await engine.instant('sum(max_over_time(m[1d])) + count(m)', t);
-    done = true;
+    const [got, turns] = await withLoopTurns(() => engine.instant('sum(max_over_time(m[1d])) + count(m)', t));
     assert.ok(turns >= 10, `the loop turned ${turns} times during the query`);
     assert.deepEqual(got, { type: 'vector', samples: [{ labels: {}, t, v: 20 * 399 + 20 }] });
     const ac = new AbortController();
