@@ -59,9 +59,12 @@ const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
 const NUMBER =
   /[+-]?(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][+-]?\d+)?)/y;
 
+/** Go's escapes that JSON lacks, rewritten pair by pair (so an escaped backslash is never taken for the start of one). */
+const GO_ONLY_ESCAPE: Record<string, string> = { "'": "'", a: '\\u0007', v: '\\u000b' };
+
 function unquote(raw: string, pos: number): string {
   try {
-    return JSON.parse(raw.replace(/\\'/g, "'").replace(/\\a/g, '\\u0007').replace(/\\v/g, '\\u000b'));
+    return JSON.parse(raw.replace(/\\([\s\S])/g, (pair, c: string) => GO_ONLY_ESCAPE[c] ?? pair));
   } catch {
     throw new TemplateError(`bad string literal ${raw}`, pos);
   }

@@ -56,6 +56,11 @@ describe('properties', () => {
         return t.expandSync({ labels: {}, value: 0 }) === s;
       }),
     );
+    // found by the property: an escaped backslash before a quote or an `a` was taken for an escape
+    const expand = (src: string) => RuleTemplate.compile(src).expandSync({ labels: {}, value: 0 });
+    assert.equal(expand(`{{ "\\\\'" }}`), `\\'`);
+    assert.equal(expand(`{{ "\\\\a\\\\v" }}`), `\\a\\v`);
+    assert.equal(expand(`{{ "\\a\\v\\'" }}`), "\u0007\u000b'");
   });
 
   it('matchers print and parse back unchanged', () => {
