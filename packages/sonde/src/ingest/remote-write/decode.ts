@@ -212,10 +212,11 @@ export class WriteRequestDecoder {
     r.end = outer;
     const keyed = labelStart >= 0 && contiguous;
     if (entry === undefined) {
-      if (keyed) entry = this.cache.get(buf, labelStart, labelEnd);
+      const h = keyed ? this.cache.hashOf(buf, labelStart, labelEnd) : 0;
+      if (keyed) entry = this.cache.get(h, buf, labelStart, labelEnd);
       if (entry === undefined) {
         const labels = this.readLabels(buf, labelStart < 0 ? end : labelStart, end);
-        entry = keyed ? this.cache.add(labels, buf, labelStart, labelEnd) : new SeriesEntry(labels);
+        entry = keyed ? this.cache.add(h, labels, buf, labelStart, labelEnd) : new SeriesEntry(labels);
       }
     }
     if (!keyed) this.last = null;

@@ -20,11 +20,12 @@ describe('series cache by label bytes', () => {
           for (const k of keys) {
             const buf = Buffer.concat([Buffer.from([1, 2]), k, Buffer.from([3])]);
             const id = Buffer.from(k).toString('hex');
-            const got = cache.get(buf, 2, 2 + k.length);
+            const h = cache.hashOf(buf, 2, 2 + k.length);
+            const got = cache.get(h, buf, 2, 2 + k.length);
             assert.equal(got, model.get(id));
             if (got === undefined) {
               if (model.size >= max) model.clear();
-              const e = cache.add({ id }, buf, 2, 2 + k.length);
+              const e = cache.add(h, { id }, buf, 2, 2 + k.length);
               assert.ok(sameKey(e, buf, 2, 2 + k.length));
               model.set(id, e);
             } else assert.equal(got.labels.id, id);
@@ -39,13 +40,14 @@ describe('series cache by label bytes', () => {
   it('forgets cleared entries and their expected-next links', () => {
     const cache = new SeriesByLabelBytes(2);
     const buf = Buffer.from('abc');
-    const a = cache.add({ k: 'a' }, buf, 0, 1);
-    const b = cache.add({ k: 'b' }, buf, 1, 2);
+    const key = (i: number) => cache.hashOf(buf, i, i + 1);
+    const a = cache.add(key(0), { k: 'a' }, buf, 0, 1);
+    const b = cache.add(key(1), { k: 'b' }, buf, 1, 2);
     a.next = b;
-    cache.add({ k: 'c' }, buf, 2, 3); // full: cleared first
-    assert.equal(cache.get(buf, 0, 1), undefined);
+    cache.add(key(2), { k: 'c' }, buf, 2, 3); // full: cleared first
+    assert.equal(cache.get(key(0), buf, 0, 1), undefined);
     assert.equal(a.next, null);
     assert.ok(!sameKey(b, buf, 1, 2));
-    assert.equal(cache.get(buf, 2, 3)?.labels.k, 'c');
+    assert.equal(cache.get(key(2), buf, 2, 3)?.labels.k, 'c');
   });
 });

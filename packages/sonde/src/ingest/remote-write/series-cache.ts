@@ -30,11 +30,6 @@ export class SeriesByLabelBytes {
   private chunk = new Uint8Array(0);
   private used = 0;
   private count = 0;
-  /** The hash get() computed last and the range it was for: add() after a miss reuses it. */
-  private lastHash = 0;
-  private lastStart = -1;
-  private lastEnd = -1;
-  private lastBuf: Uint8Array | null = null;
 
   /** `max`: entries kept; the cache is cleared when full. `hash` is replaceable for tests (collisions). */
   constructor(
@@ -46,24 +41,21 @@ export class SeriesByLabelBytes {
     return this.count;
   }
 
-  get(buf: Uint8Array, start: number, end: number): SeriesEntry | undefined {
-    const h = this.hash(buf, start, end);
+  /** The key of buf[start, end): computed once by the caller, for get() and, after a miss, add(). */
+  hashOf(buf: Uint8Array, start: number, end: number): number {
+    return this.hash(buf, start, end);
+  }
+
+  get(h: number, buf: Uint8Array, start: number, end: number): SeriesEntry | undefined {
     const found = this.map.get(h);
-    if (found !== undefined) {
-      if (!Array.isArray(found)) {
-        if (sameKey(found, buf, start, end)) return found;
-      } else for (const e of found) if (sameKey(e, buf, start, end)) return e;
-    }
-    // a miss is followed by add() for the same bytes: keep the hash for it
-    this.lastHash = h;
-    this.lastBuf = buf;
-    this.lastStart = start;
-    this.lastEnd = end;
+    if (found === undefined) return undefined;
+    if (!Array.isArray(found)) return sameKey(found, buf, start, end) ? found : undefined;
+    for (const e of found) if (sameKey(e, buf, start, end)) return e;
     return undefined;
   }
 
-  /** A new entry for labels read from buf[start, end), cached under those bytes. */
-  add(labels: Labels, buf: Uint8Array, start: number, end: number): SeriesEntry {
+  /** A new entry for labels read from buf[start, end) (key `h`), cached under those bytes. */
+  add(h: number, labels: Labels, buf: Uint8Array, start: number, end: number): SeriesEntry {
     if (this.count >= this.max) this.clear();
     const e = new SeriesEntry(labels);
     const n = end - start;
@@ -81,11 +73,6 @@ export class SeriesByLabelBytes {
       this.used += n;
     }
     e.keyLength = n;
-    const h =
-      buf === this.lastBuf && start === this.lastStart && end === this.lastEnd
-        ? this.lastHash
-        : this.hash(buf, start, end);
-    this.lastBuf = null;
     const have = this.map.get(h);
     if (have === undefined) this.map.set(h, e);
     else if (Array.isArray(have)) have.push(e);
