@@ -6,7 +6,7 @@ import { toSample } from './eval/histogram.js';
 import { Evaluator } from './eval/evaluator.js';
 import { QueryContext } from './eval/context.js';
 import { keyOf } from './eval/labels.js';
-import { preread } from './eval/preread.js';
+import { preread, selectorWindows } from './eval/preread.js';
 import type { EvalValue } from './eval/values.js';
 import './functions/index.js';
 import { type Expr, TYPE_NAME, unwrapParens } from './parser/ast.js';
@@ -69,29 +69,6 @@ function ordered(e: Expr): boolean {
   if (u.kind === 'call') return u.name === 'sort' || u.name === 'sort_desc';
   if (u.kind === 'aggregate') return u.op === 'topk' || u.op === 'bottomk';
   return false;
-}
-
-/**
- * Whether evaluating `e` reads ranges of samples (a range selector or a subquery): such an
- * instant query may read millions of samples, so it reads ahead, yielding, before evaluating.
- */
-function readsRanges(e: Expr): boolean {
-  switch (e.kind) {
-    case 'matrixSelector':
-    case 'subquery':
-      return true;
-    case 'call':
-      return e.args.some(readsRanges);
-    case 'aggregate':
-      return readsRanges(e.expr) || (e.param !== null && readsRanges(e.param));
-    case 'binary':
-      return readsRanges(e.lhs) || readsRanges(e.rhs);
-    case 'unary':
-    case 'paren':
-      return readsRanges(e.expr);
-    default:
-      return false;
-  }
 }
 
 /** Sorts in place by label set (Prometheus's order), without touching the items. */
@@ -163,10 +140,12 @@ export function createQueryEngine(storage: Storage, opts: EngineOptions = {}): P
       const ast = parse(expr);
       const t = Math.round(timeMs);
       return run(t, t, o, async (ctx) => {
-        // Reading is most of a heavy instant query's cost: it is done ahead, a series at a time
-        // with the event loop yielded every few milliseconds (as for a range query), and the
-        // evaluation then finds its windows read. A one-step plan reads every query ahead (tests).
-        if (readsRanges(ast) || cfg.slices.firstSteps <= 1) {
+        // Reading is most of a heavy instant query's cost: one that reads ranges or subquery steps
+        // (its selections as preread works them out) reads them ahead, a series at a time with the
+        // event loop yielded every few milliseconds, as a range query does, and the evaluation
+        // then finds its windows read. A one-step plan reads every query ahead (tests).
+        const reads = selectorWindows(ast, t, t, 1, ctx);
+        if (cfg.slices.firstSteps <= 1 || reads.some((w) => w.rangeMs > 0 || w.steps > 1)) {
           ctx.slices = { start: t, end: t, from: t, to: t, readMs: 0, cache: new Map() };
           await preread(ast, ctx, 1, cfg.slices.sliceMs);
           ctx.checkNow();
